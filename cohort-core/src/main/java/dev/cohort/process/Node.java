@@ -313,6 +313,27 @@ public final class Node implements Messenger, AutoCloseable {
         return ref;
     }
 
+    /** A monitored local process ended: the watcher forgets the monitor and gets its Down. */
+    void monitorFired(Pid watcher, Down down) {
+        if (isLocalNode(watcher)) {
+            ProcessImpl w = local(watcher);
+            if (w != null) {
+                w.removeWatching(down.ref());
+                w.deliver(down);
+            }
+        } else {
+            remote.send(watcher, down);
+        }
+    }
+
+    /**
+     * A monitor on a remote process fired (its process ended, or its node was lost): for the
+     * cluster layer. The watcher forgets the monitor and gets the Down.
+     */
+    public void deliverDown(Pid watcher, Down down) {
+        monitorFired(watcher, down);
+    }
+
     boolean demonitor(ProcessImpl watcher, Ref ref) {
         Pid target = watcher.removeWatching(ref);
         if (target == null) return false;

@@ -153,7 +153,7 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
         }
         ExitReason linkReason = reason instanceof ExitReason.Kill ? ExitReason.KILLED : reason;
         if (ls != null) for (Pid p : ls) node.linkedExit(p, pid, linkReason);
-        if (ws != null) for (var w : ws.entrySet()) node.send(w.getValue(), new Down(w.getKey(), pid, reason));
+        if (ws != null) for (var w : ws.entrySet()) node.monitorFired(w.getValue(), new Down(w.getKey(), pid, reason));
         if (mine != null) for (var m : mine.entrySet()) node.removeWatcher(m.getValue(), m.getKey());
         if (!reason.isOrderly() && log.isDebugEnabled()) log.debug("process {} ended: {}", describe(), reason);
         return true;

@@ -37,9 +37,12 @@ final class ServerLoop<S> {
 
     static <S> Pid start(Node node, ProcessContext parent, GenServer<S> server, StartOptions options) {
         CompletableFuture<Pid> started = new CompletableFuture<>();
-        Pid parentPid = parent == null ? null : parent.self();
+        // OTP: the starter is the parent; from a plain thread, the node's system pid stands in,
+        // so node.exit(server, shutdown) from outside is an orderly stop for a trapping server.
+        Pid parentPid = parent != null ? parent.self()
+                : node.currentProcess().map(dev.cohort.process.ProcessContext::self).orElse(node.systemPid());
         Pid pid = parent == null
-                ? node.spawn(self -> run(self, server, null, options, started))
+                ? node.spawn(self -> run(self, server, parentPid, options, started))
                 : parent.spawnLink(self -> run(self, server, parentPid, options, started));
         try {
             return started.get(options.initTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -116,7 +119,7 @@ final class ServerLoop<S> {
 
     /** Reports a failed start; unlinks the parent first so that it is not taken down too (OTP 26 semantics). */
     private void failStart(CompletableFuture<Pid> started, StartException e) {
-        if (parent != null) self.unlink(parent);
+        self.unlink(parent);
         started.completeExceptionally(e);
     }
 
