@@ -23,7 +23,10 @@ abstract class Mailbox {
     /** Returned by {@link #take} when nothing matched before the timeout. */
     static final Object NONE = new Object();
 
-    private static final int SPINS = Integer.getInteger("cohort.mailbox.spins", 200);
+    /** The most a receiver spins before parking (tunable: {@code -Dcohort.mailbox.spins}). */
+    private static final int MAX_SPINS = Integer.getInteger("cohort.mailbox.spins", 256);
+    /** A park shorter than this means spinning would likely have caught the message. */
+    private static final long SHORT_WAIT_NANOS = Long.getLong("cohort.mailbox.shortWaitNanos", 200_000);
     private static final VarHandle TAIL;
     private static final VarHandle PARKED;
 
@@ -52,6 +55,8 @@ abstract class Mailbox {
     /** Receiver-owned save queue. */
     private Cell savedHead, savedTail;
     private volatile int parked;
+    /** Receiver-owned: how long to spin before the next park (adapts to recent waits). */
+    private int spinLimit;
     /** The thread that receives; set before the first park. */
     volatile Thread owner;
 
@@ -142,23 +147,36 @@ abstract class Mailbox {
         }
     }
 
-    /** Waits until the inbox is non-empty or the deadline passes; {@code false} on timeout. */
+    /**
+     * Waits until the inbox is non-empty or the deadline passes; {@code false} on timeout.
+     *
+     * <p>Adaptive spinning: a receiver whose recent waits were short (a busy conversation)
+     * spins up to {@link #spinLimit} iterations before parking, which saves a park/unpark
+     * pair per message; one whose waits are long (idle, or freshly spawned) parks at once,
+     * so a million idle processes cost no CPU.
+     */
     private boolean await(long deadline) {
-        for (int i = 0; i < SPINS; i++) {
-            if (head.next != null) return true;
+        int limit = spinLimit;
+        for (int i = 0; i < limit; i++) {
+            if (head.next != null) {
+                return true;
+            }
             Thread.onSpinWait();
         }
-        Thread.yield();
-        if (head.next != null) return true;
+        if (limit > 0) {
+            Thread.yield();
+            if (head.next != null) return true;
+        }
         parked = 1;
         if (head.next != null) {
             parked = 0;
             return true;
         }
+        long t0 = System.nanoTime();
         if (deadline == 0) {
             LockSupport.park(this);
         } else {
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - t0;
             if (remaining <= 0) {
                 parked = 0;
                 return false;
@@ -166,6 +184,8 @@ abstract class Mailbox {
             LockSupport.parkNanos(this, remaining);
         }
         parked = 0;
+        long waited = System.nanoTime() - t0;
+        spinLimit = waited < SHORT_WAIT_NANOS ? Math.min(MAX_SPINS, Math.max(16, limit * 2)) : limit >> 1;
         return head.next != null || deadline == 0 || System.nanoTime() - deadline < 0;
     }
 

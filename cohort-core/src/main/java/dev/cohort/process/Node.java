@@ -36,7 +36,7 @@ public final class Node implements Messenger, AutoCloseable {
     private final Clock clock;
     private final Scheduler scheduler;
     private final ThreadFactory threads = Thread.ofVirtual().factory();
-    private final ConcurrentHashMap<Long, ProcessImpl> processes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Pid, ProcessImpl> processes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ProcessImpl> names = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicLong nextRef = new AtomicLong();
@@ -88,7 +88,7 @@ public final class Node implements Messenger, AutoCloseable {
     Spawned spawn(ProcessBody body, ProcessImpl linkTo, boolean monitor) {
         Objects.requireNonNull(body, "body");
         ProcessImpl p = new ProcessImpl(this, nextId.incrementAndGet(), body, null);
-        processes.put(p.pid.id(), p);
+        processes.put(p.pid, p);
         if (linkTo != null) {
             p.addLink(linkTo.pid);
             linkTo.addLink(p.pid);
@@ -119,7 +119,7 @@ public final class Node implements Messenger, AutoCloseable {
         ProcessImpl p = pid.local;
         if (p == null) {
             if (pid.creation() != creation || !pid.node().equals(name)) return null;
-            p = processes.get(pid.id());
+            p = processes.get(pid);
         }
         return p != null && p.isAlive() && p.node == this ? p : null;
     }
@@ -183,7 +183,7 @@ public final class Node implements Messenger, AutoCloseable {
         ProcessImpl self = CURRENT.isBound() ? CURRENT.get() : null;
         if (self != null && self.node == this) return callFrom(self, server, request, timeout);
         ProcessImpl borrowed = new ProcessImpl(this, nextId.incrementAndGet(), null, Thread.currentThread());
-        processes.put(borrowed.pid.id(), borrowed);
+        processes.put(borrowed.pid, borrowed);
         try {
             return callFrom(borrowed, server, request, timeout);
         } catch (ProcessExit e) {
@@ -405,7 +405,7 @@ public final class Node implements Messenger, AutoCloseable {
     }
 
     void removeProcess(ProcessImpl p) {
-        processes.remove(p.pid.id(), p);
+        processes.remove(p.pid, p);
         if (p.registeredName != null) {
             synchronized (names) {
                 if (p.registeredName != null) {

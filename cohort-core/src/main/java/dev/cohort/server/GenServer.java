@@ -87,11 +87,12 @@ public interface GenServer<S> {
 
     /**
      * Stops a server synchronously: it runs {@code terminate(reason)} and exits with
-     * {@code reason}; returns once it has (OTP's {@code gen_server:stop}).
+     * {@code reason}; returns once the process has ended (OTP's {@code gen_server:stop}).
      *
-     * @throws dev.cohort.process.CallException if it does not exist or ends otherwise first
+     * @throws dev.cohort.process.CallException with {@code noproc} if it does not exist, or
+     *         {@link dev.cohort.process.CallTimeoutException} if it has not ended in time
      */
-    static void stop(Messenger via, Address server, ExitReason reason, Duration timeout) {
-        via.call(server, new ServerLoop.StopRequest(reason), timeout);
+    static void stop(Node node, Address server, ExitReason reason, Duration timeout) {
+        ServerLoop.stop(node, server, reason, timeout);
     }
 }

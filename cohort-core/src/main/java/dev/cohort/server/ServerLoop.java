@@ -60,6 +60,31 @@ final class ServerLoop<S> {
         }
     }
 
+    /** Sends a stop request and waits, through a monitor, until the server has ended. */
+    static void stop(Node node, Address server, ExitReason reason, java.time.Duration timeout) {
+        Pid pid = node.resolve(server);
+        CompletableFuture<ExitReason> ended = new CompletableFuture<>();
+        if (pid != null) {
+            node.spawn(helper -> {
+                dev.cohort.process.Ref ref = helper.monitor(pid);
+                helper.send(pid, new StopRequest(reason));
+                ended.complete(helper.receive(dev.cohort.process.Down.class, d -> d.ref().equals(ref), timeout)
+                        .map(dev.cohort.process.Down::reason).orElse(null));
+            });
+        }
+        ExitReason r;
+        try {
+            r = pid == null ? ExitReason.NOPROC : ended.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.cohort.process.CallException(server, ExitReason.KILLED, "interrupted while stopping " + server);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (r == null) throw new dev.cohort.process.CallTimeoutException(server, timeout);
+        if (r instanceof ExitReason.NoProc) throw new dev.cohort.process.CallException(server, r, "no process " + server + " to stop");
+    }
+
     private static <S> void run(ProcessContext self, GenServer<S> server, Pid parent, StartOptions options,
                                 CompletableFuture<Pid> started) {
         ServerLoop<S> loop = new ServerLoop<>(server, self, parent);
@@ -135,9 +160,8 @@ final class ServerLoop<S> {
                             ? self.receive(t.duration()).orElse(GenServer.TIMEOUT)
                             : self.receive();
                     switch (msg) {
-                        case Call call when call.request() instanceof StopRequest stop -> {
+                        case StopRequest stop -> {
                             terminate(stop.reason());
-                            call.from().reply("ok");
                             throw self.exit(stop.reason());
                         }
                         case Call call -> {

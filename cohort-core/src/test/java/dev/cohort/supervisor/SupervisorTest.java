@@ -10,6 +10,8 @@ import dev.cohort.process.Node;
 import dev.cohort.process.Pid;
 import dev.cohort.process.ProcessContext;
 import dev.cohort.process.Ref;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.Next;
 import dev.cohort.time.ManualTime;
 import java.time.Duration;
 import java.util.List;
@@ -30,20 +32,27 @@ class SupervisorTest {
     @AfterEach
     void stop() { node.shutdown(Duration.ofSeconds(5)); }
 
-    /** A worker that records start and stop; "crash" ends it with a crash, "done" ends it normally. */
+    /**
+     * A worker that records start (in init) and stop (in terminate, on its parent's
+     * shutdown); "crash" ends it with a crash, "done" ends it normally.
+     */
     private ChildSpec worker(String id) {
-        return ChildSpec.worker(id, sup -> sup.spawnLink(self -> {
-            starts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            events.add("start " + id);
-            self.trapExit(true);
-            for (;;) {
-                Object m = self.receive();
+        return ChildSpec.worker(id, sup -> GenServer.startLink(sup, new GenServer<String>() {
+            @Override public Next<String> init(ProcessContext self) {
+                self.trapExit(true);
+                starts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                events.add("start " + id);
+                return Next.ok(id);
+            }
+
+            @Override public Next<String> handleInfo(Object m, String st) {
                 if (m.equals("crash")) throw new IllegalStateException(id + " crashed");
-                if (m.equals("done")) return;
-                if (m instanceof dev.cohort.process.Exit) {
-                    events.add("stop " + id);
-                    throw self.exit(ExitReason.SHUTDOWN);
-                }
+                if (m.equals("done")) return Next.stop(ExitReason.NORMAL, st);
+                return Next.noReply(st);
+            }
+
+            @Override public void terminate(ExitReason reason, String st) {
+                if (reason instanceof ExitReason.Shutdown) events.add("stop " + id);
             }
         }));
     }

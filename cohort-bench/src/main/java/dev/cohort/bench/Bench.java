@@ -1,0 +1,38 @@
+package dev.cohort.bench;
+
+import java.util.Arrays;
+
+/**
+ * {@code ./cohort bench NAME}: runs a benchmark scenario and prints one line per figure,
+ * {@code scenario figure value unit}, on standard output (progress goes to standard error).
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: ./cohort bench NAME   (NAME: local)");
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "local" -> LocalScenarios.run(rest);
+            default -> {
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, jmh)");
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Prints one result line. */
+    static void figure(String scenario, String figure, double value, String unit) {
+        String v = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.format("%.2f", value);
+        System.out.println(scenario + " " + figure + " " + v + " " + unit);
+        System.out.flush();
+    }
+
+    static void progress(String msg) {
+        System.err.println("# " + msg);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.cohort.bench;
+
+import static dev.cohort.bench.Bench.figure;
+import static dev.cohort.bench.Bench.progress;
+
+import dev.cohort.process.From;
+import dev.cohort.process.Node;
+import dev.cohort.process.Pid;
+import dev.cohort.process.ProcessContext;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.Next;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The single-node scenarios of the benchmark issue:
+ * <ul>
+ *   <li>S3: spawn 1,000,000 idle processes, each blocked in receive; time and bytes each
+ *       (heap growth after a full GC, divided by the count).</li>
+ *   <li>S4: ping-pong round trips between two processes; fan-in of 1,000 senders x 1,000
+ *       messages into one receiver; GenServer call latency (p50, p99) over 100,000 calls.</li>
+ * </ul>
+ * Options: {@code --processes N} (S3), {@code --roundtrips N}, {@code --calls N}, {@code --runs N}
+ * (S4 figures are the best of N runs after a warm-up; default 3).
+ */
+final class LocalScenarios {
+    private LocalScenarios() {}
+
+    static void run(String[] args) throws Exception {
+        int processes = intArg(args, "--processes", 1_000_000);
+        int roundTrips = intArg(args, "--roundtrips", 1_000_000);
+        int calls = intArg(args, "--calls", 100_000);
+        int runs = intArg(args, "--runs", 3);
+        progress("machine: " + Runtime.getRuntime().availableProcessors() + " cores, java " + Runtime.version()
+                + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+        spawn(processes);
+        pingPong(roundTrips, runs);
+        fanIn(1_000, 1_000, runs);
+        callLatency(calls, runs);
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return Integer.parseInt(args[i + 1].replace("_", ""));
+        return dflt;
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) System.gc();
+        var mem = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return mem.getUsed();
+    }
+
+    // ------------------------------------------------------------------ S3
+
+    static void spawn(int n) throws Exception {
+        Node node = Node.builder().name("bench@127.0.0.1").build();
+        // warm-up: spawn and stop a small batch so JIT and the scheduler are ready
+        spawnIdle(node, 20_000).countDown();
+        node.shutdown(Duration.ofSeconds(30));
+        long before = usedHeapAfterGc();
+        progress("S3: spawning " + n + " idle processes");
+        long t0 = System.nanoTime();
+        CountDownLatch release = spawnIdle(node, n);
+        long elapsed = System.nanoTime() - t0;
+        long after = usedHeapAfterGc();
+        figure("S3", "spawn_ms", elapsed / 1e6, "ms");
+        figure("S3", "bytes_per_process", (after - before) / (double) n, "B");
+        if (node.processCount() < n) throw new IllegalStateException("only " + node.processCount() + " processes alive");
+        release.countDown();
+        node.shutdown(Duration.ofMinutes(2));
+        usedHeapAfterGc(); // leave no garbage from S3 for the S4 figures to pay for
+    }
+
+    /**
+     * Spawns n processes from one process (as the BEAM figure is measured: a process spawns
+     * them) and returns once every one has started its receive.
+     */
+    private static CountDownLatch spawnIdle(Node node, int n) throws InterruptedException {
+        LongAdder waiting = new LongAdder();
+        CountDownLatch release = new CountDownLatch(1);
+        node.spawn(spawner -> {
+            for (int i = 0; i < n; i++) {
+                spawner.spawn(self -> {
+                    waiting.increment();
+                    self.receive();
+                });
+            }
+        });
+        // every body has started (and is at, or about to enter, its receive)
+        while (waiting.sum() < n) Thread.sleep(1);
+        return release;
+    }
+
+    // ------------------------------------------------------------------ S4
+
+    static void pingPong(int roundTrips, int runs) throws Exception {
+        double best = 0;
+        for (int r = -1; r < runs; r++) {
+            Node node = Node.builder().name("bench@127.0.0.1").build();
+            int count = r < 0 ? roundTrips / 10 : roundTrips;
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            Pid ponger = node.spawn(self -> {
+                for (;;) {
+                    Pid from = (Pid) self.receive();
+                    self.send(from, self.self());
+                }
+            });
+            node.spawn(self -> {
+                long t0 = System.nanoTime();
+                Pid me = self.self();
+                for (int i = 0; i < count; i++) {
+                    self.send(ponger, me);
+                    self.receive();
+                }
+                done.complete(System.nanoTime() - t0);
+            });
+            long nanos = done.get(5, TimeUnit.MINUTES);
+            if (r >= 0) best = Math.max(best, count / (nanos / 1e9));
+            node.shutdown(Duration.ofSeconds(10));
+        }
+        figure("S4", "pingpong_roundtrips_per_s", Math.round(best), "roundtrips/s");
+    }
+
+    static void fanIn(int senders, int perSender, int runs) throws Exception {
+        double best = 0;
+        long total = (long) senders * perSender;
+        for (int r = -1; r < runs; r++) {
+            Node node = Node.builder().name("bench@127.0.0.1").build();
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            CountDownLatch ready = new CountDownLatch(senders);
+            CountDownLatch go = new CountDownLatch(1);
+            long[] start = new long[1];
+            Pid sink = node.spawn(self -> {
+                for (long i = 0; i < total; i++) self.receive();
+                done.complete(System.nanoTime() - start[0]);
+            });
+            for (int s = 0; s < senders; s++) {
+                node.spawn(self -> {
+                    Integer msg = 1;
+                    ready.countDown();
+                    go.await();
+                    for (int i = 0; i < perSender; i++) self.send(sink, msg);
+                });
+            }
+            ready.await();
+            start[0] = System.nanoTime();
+            go.countDown();
+            long nanos = done.get(5, TimeUnit.MINUTES);
+            if (r >= 0) best = Math.max(best, total / (nanos / 1e9));
+            node.shutdown(Duration.ofSeconds(10));
+        }
+        figure("S4", "fanin_msgs_per_s", Math.round(best), "msgs/s");
+    }
+
+    static void callLatency(int calls, int runs) throws Exception {
+        long bestP50 = Long.MAX_VALUE, bestP99 = Long.MAX_VALUE;
+        for (int r = -1; r < runs; r++) {
+            Node node = Node.builder().name("bench@127.0.0.1").build();
+            Pid server = GenServer.start(node, new GenServer<Long>() {
+                @Override public Next<Long> init(ProcessContext self) { return Next.ok(0L); }
+                @Override public Next<Long> handleCall(Object request, From from, Long n) { return Next.reply(n, n + 1); }
+            });
+            int count = r < 0 ? calls / 2 : calls;
+            CompletableFuture<long[]> done = new CompletableFuture<>();
+            node.spawn(self -> {
+                long[] lat = new long[count];
+                for (int i = 0; i < count; i++) {
+                    long t0 = System.nanoTime();
+                    self.call(server, "get");
+                    lat[i] = System.nanoTime() - t0;
+                }
+                done.complete(lat);
+            });
+            long[] lat = done.get(5, TimeUnit.MINUTES);
+            Arrays.sort(lat);
+            if (r >= 0) {
+                bestP50 = Math.min(bestP50, lat[(int) (count * 0.50)]);
+                bestP99 = Math.min(bestP99, lat[(int) (count * 0.99)]);
+            }
+            node.shutdown(Duration.ofSeconds(10));
+        }
+        figure("S4", "call_p50_us", bestP50 / 1000.0, "us");
+        figure("S4", "call_p99_us", bestP99 / 1000.0, "us");
+    }
+}
