@@ -59,8 +59,9 @@ final class LocalScenarios {
 
     static void spawn(int n) throws Exception {
         Node node = Node.builder().name("bench@127.0.0.1").build();
-        // warm-up: spawn and stop a small batch so JIT and the scheduler are ready
-        spawnIdle(node, 20_000).countDown();
+        // warm-up: spawn and stop a batch so the receive path is compiled before measuring
+        // (a process parked in interpreted frames has a larger stack)
+        spawnIdle(node, 200_000).countDown();
         node.shutdown(Duration.ofSeconds(30));
         long before = usedHeapAfterGc();
         progress("S3: spawning " + n + " idle processes");

@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
  * {@code noconnection}.
  */
 public final class Node implements Messenger, AutoCloseable {
-    /** The process whose thread is running, if any. */
-    static final ScopedValue<ProcessImpl> CURRENT = ScopedValue.newInstance();
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9_.-]+@[A-Za-z0-9_.:\\[\\]-]+");
 
     private final String name;
@@ -72,20 +70,14 @@ public final class Node implements Messenger, AutoCloseable {
     /** The pid that signals from outside any process carry as their sender ({@code <node.0>}). */
     public Pid systemPid() { return systemPid; }
 
-    /** The process running on the calling thread, if the thread is one of this node's processes. */
-    public java.util.Optional<ProcessContext> currentProcess() {
-        ProcessImpl p = CURRENT.isBound() ? CURRENT.get() : null;
-        return p != null && p.node == this ? java.util.Optional.of(p) : java.util.Optional.empty();
-    }
-
     // ---------------------------------------------------------------- spawning
 
     /** Starts a process. */
     public Pid spawn(ProcessBody body) {
-        return spawn(body, null, false).pid();
+        return spawn(body, null, null).pid();
     }
 
-    Spawned spawn(ProcessBody body, ProcessImpl linkTo, boolean monitor) {
+    Spawned spawn(ProcessBody body, ProcessImpl linkTo, ProcessImpl watcher) {
         Objects.requireNonNull(body, "body");
         ProcessImpl p = new ProcessImpl(this, nextId.incrementAndGet(), body, null);
         processes.put(p.pid, p);
@@ -94,9 +86,7 @@ public final class Node implements Messenger, AutoCloseable {
             linkTo.addLink(p.pid);
         }
         Ref ref = null;
-        if (monitor) {
-            ProcessImpl watcher = CURRENT.isBound() ? CURRENT.get() : null;
-            if (watcher == null) throw new IllegalStateException("spawnMonitor must be called from a process");
+        if (watcher != null) {
             ref = makeRef();
             watcher.addWatching(ref, p.pid);
             p.addWatcher(ref, watcher.pid);
@@ -178,10 +168,12 @@ public final class Node implements Messenger, AutoCloseable {
         }
     }
 
+    /**
+     * Calls from outside any process: the calling thread borrows a short-lived mailbox (a pid
+     * of its own) for the call. Inside a process, call through its {@link ProcessContext}.
+     */
     @Override
     public <R> R call(Address server, Object request, Duration timeout) {
-        ProcessImpl self = CURRENT.isBound() ? CURRENT.get() : null;
-        if (self != null && self.node == this) return callFrom(self, server, request, timeout);
         ProcessImpl borrowed = new ProcessImpl(this, nextId.incrementAndGet(), null, Thread.currentThread());
         processes.put(borrowed.pid, borrowed);
         try {
@@ -194,7 +186,7 @@ public final class Node implements Messenger, AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <R> R callFrom(ProcessImpl self, Address server, Object request, Duration timeout) {
+    <R> R callFrom(ProcessImpl self, Address server, Object request, Duration timeout) {
         Objects.requireNonNull(request, "request");
         long nanos = ProcessImpl.timeoutNanos(timeout);
         Pid pid = resolve(server);
@@ -235,16 +227,11 @@ public final class Node implements Messenger, AutoCloseable {
     // ---------------------------------------------------------------- exit signals
 
     /**
-     * Sends an exit signal from outside any process (its sender is {@link #systemPid()}); see
-     * {@link ProcessContext#exit(Pid, ExitReason)}.
+     * Sends an exit signal as the node itself: its sender is {@link #systemPid()}, the parent
+     * of servers started from outside any process. See {@link ProcessContext#exit(Pid, ExitReason)}.
      */
     public void exit(Pid target, ExitReason reason) {
-        exitSignal(currentPidOr(systemPid), target, reason);
-    }
-
-    private Pid currentPidOr(Pid fallback) {
-        ProcessImpl p = CURRENT.isBound() ? CURRENT.get() : null;
-        return p != null ? p.pid : fallback;
+        exitSignal(systemPid, target, reason);
     }
 
     void exitSignal(Pid from, Pid target, ExitReason reason) {

@@ -55,10 +55,7 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
         owner = Thread.currentThread();
         ExitReason reason = ExitReason.NORMAL;
         try {
-            ScopedValue.where(Node.CURRENT, this).call(() -> {
-                body.run(this);
-                return null;
-            });
+            body.run(this);
         } catch (ProcessExit e) {
             reason = e.reason();
         } catch (Throwable t) {
@@ -241,9 +238,9 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
 
     @Override public Pid spawn(ProcessBody body) { return node.spawn(body); }
 
-    @Override public Pid spawnLink(ProcessBody body) { return node.spawn(body, this, false).pid(); }
+    @Override public Pid spawnLink(ProcessBody body) { return node.spawn(body, this, null).pid(); }
 
-    @Override public Spawned spawnMonitor(ProcessBody body) { return node.spawn(body, null, true); }
+    @Override public Spawned spawnMonitor(ProcessBody body) { return node.spawn(body, null, this); }
 
     @Override public void link(Pid other) { node.link(this, other); }
 
@@ -288,7 +285,7 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
 
     @Override public void send(Address to, Object message) { node.send(to, message); }
 
-    @Override public <R> R call(Address server, Object request, Duration timeout) { return node.call(server, request, timeout); }
+    @Override public <R> R call(Address server, Object request, Duration timeout) { return node.callFrom(this, server, request, timeout); }
 
     @Override public String toString() { return "Process" + pid; }
 }

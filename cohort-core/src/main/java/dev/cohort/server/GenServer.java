@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Callbacks run one at a time on the server's own process.</li>
  *   <li>{@link #terminate} runs when a callback returns a stop, when a callback throws, and
  *       when the server traps exits and its parent sends an exit signal, as a supervisor
- *       does on shutdown. The parent is the process that started it (linked or not) or, for
- *       a server started from a plain thread, the node's {@link Node#systemPid()}, so
- *       {@code node.exit(server, shutdown)} from outside any process stops it in order. It does <em>not</em> run when
+ *       does on shutdown. The parent is the process that started it with {@code startLink},
+ *       or, for {@code start}, the node's {@link Node#systemPid()}, so
+ *       {@code node.exit(server, shutdown)} stops it in order. It does <em>not</em> run when
  *       the server is killed, or ended by a signal while not trapping exits.</li>
  * </ul>
  *

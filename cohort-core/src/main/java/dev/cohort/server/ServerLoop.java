@@ -37,10 +37,9 @@ final class ServerLoop<S> {
 
     static <S> Pid start(Node node, ProcessContext parent, GenServer<S> server, StartOptions options) {
         CompletableFuture<Pid> started = new CompletableFuture<>();
-        // OTP: the starter is the parent; from a plain thread, the node's system pid stands in,
-        // so node.exit(server, shutdown) from outside is an orderly stop for a trapping server.
-        Pid parentPid = parent != null ? parent.self()
-                : node.currentProcess().map(dev.cohort.process.ProcessContext::self).orElse(node.systemPid());
+        // The parent of an unlinked server is the node's system pid, so node.exit(server,
+        // shutdown) is an orderly stop for a server that traps exits.
+        Pid parentPid = parent != null ? parent.self() : node.systemPid();
         Pid pid = parent == null
                 ? node.spawn(self -> run(self, server, parentPid, options, started))
                 : parent.spawnLink(self -> run(self, server, parentPid, options, started));
