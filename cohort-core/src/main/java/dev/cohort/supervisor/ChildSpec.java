@@ -3,6 +3,7 @@ package dev.cohort.supervisor;
 import dev.cohort.process.Pid;
 import dev.cohort.process.ProcessBody;
 import dev.cohort.process.ProcessContext;
+import dev.cohort.server.StartException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -50,6 +51,21 @@ public record ChildSpec(Object id, ChildStart start, Restart restart, Shutdown s
     /** A permanent supervisor child, stopped with no timeout. */
     public static ChildSpec supervisor(Object id, Supervisor.Spec spec) {
         return new ChildSpec(id, (sup, args) -> Supervisor.startLink(sup, spec), Restart.PERMANENT, Shutdown.infinity(), ChildType.SUPERVISOR);
+    }
+
+    /** Runs the start function in {@code supervisor}, turning every failure into a {@link StartException}. */
+    static Pid startIn(ProcessContext supervisor, ChildSpec c, java.util.List<Object> extraArgs) {
+        try {
+            Pid pid = c.start().start(supervisor, extraArgs);
+            if (pid == null) {
+                throw new StartException(dev.cohort.process.ExitReason.of("no_pid"), "child " + c.id() + " start returned no pid");
+            }
+            return pid;
+        } catch (StartException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartException(new dev.cohort.process.ExitReason.Crashed(e), "child " + c.id() + " failed to start: " + e);
+        }
     }
 
     public ChildSpec withRestart(Restart restart) { return new ChildSpec(id, start, restart, shutdown, type); }

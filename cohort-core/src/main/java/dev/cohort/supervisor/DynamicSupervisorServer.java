@@ -42,15 +42,7 @@ final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer
     }
 
     private Pid startOne(ChildSpec c) {
-        try {
-            Pid pid = c.start().start(self, spec.extraArgs());
-            if (pid == null) throw new StartException(ExitReason.of("no_pid"), "child start returned no pid");
-            return pid;
-        } catch (StartException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new StartException(new ExitReason.Crashed(e), "child " + c.id() + " failed to start: " + e);
-        }
+        return ChildSpec.startIn(self, c, spec.extraArgs());
     }
 
     @Override

@@ -57,15 +57,7 @@ final class SupervisorServer implements GenServer<SupervisorServer> {
     }
 
     private Pid startOne(ChildSpec c) {
-        try {
-            Pid pid = c.start().start(self, List.of());
-            if (pid == null) throw new StartException(ExitReason.of("no_pid"), "child " + c.id() + " start returned no pid");
-            return pid;
-        } catch (StartException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new StartException(new ExitReason.Crashed(e), "child " + c.id() + " failed to start: " + e);
-        }
+        return ChildSpec.startIn(self, c, List.of());
     }
 
     @Override

@@ -24,12 +24,14 @@ class CrashLogTest {
         appender.start();
         logger.addAppender(appender);
         logger.setLevel(Level.INFO);
+        logger.setAdditive(false);
     }
 
     @AfterEach
     void detach() {
         logger.detachAppender(appender);
         logger.setLevel(null);
+        logger.setAdditive(true);
         node.shutdown(Duration.ofSeconds(5));
     }
 
