@@ -1,0 +1,46 @@
+package dev.cohort.cluster.wire;
+
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.Pid;
+import dev.cohort.process.Ref;
+
+/**
+ * What one node sends another: Cohort's own control messages, each with an explicit compact
+ * encoding in {@link FrameCodec}. User values (messages, call requests and replies) travel as
+ * opaque {@code payload} bytes made by the pluggable {@link Serializer}, so the codec never
+ * instantiates a user class.
+ *
+ * <p>Records holding {@code byte[]} compare arrays by identity; compare encodings instead.
+ */
+public sealed interface Frame {
+
+    /** A plain message to {@code to}. */
+    record Send(Pid to, byte[] payload) implements Frame {}
+
+    /** A call request to {@code to} from {@code caller}, answered by a {@link Reply} with {@code ref}. */
+    record Call(Pid to, Pid caller, Ref ref, byte[] request) implements Frame {}
+
+    /** A cast request to {@code to}. */
+    record Cast(Pid to, byte[] request) implements Frame {}
+
+    /** The reply to call {@code ref}, for {@code to}. */
+    record Reply(Pid to, Ref ref, byte[] value) implements Frame {}
+
+    /** An exit signal; {@code fromLink}: the exit of a linked process rather than {@code exit/2}. */
+    record Exit(Pid from, Pid to, ExitReason reason, boolean fromLink) implements Frame {}
+
+    /** The remote half of a new link between {@code from} (sender's node) and {@code to}. */
+    record Link(Pid from, Pid to) implements Frame {}
+
+    /** Removes a link. */
+    record Unlink(Pid from, Pid to) implements Frame {}
+
+    /** {@code watcher} monitors {@code target} under {@code ref}. */
+    record Monitor(Pid watcher, Pid target, Ref ref) implements Frame {}
+
+    /** Removes monitor {@code ref} from {@code target}. */
+    record Demonitor(Pid target, Ref ref) implements Frame {}
+
+    /** Monitor {@code ref} of {@code watcher} fired: {@code pid} ended with {@code reason}. */
+    record Down(Pid watcher, Ref ref, Pid pid, ExitReason reason) implements Frame {}
+}

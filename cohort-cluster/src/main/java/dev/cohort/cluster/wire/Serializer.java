@@ -1,0 +1,14 @@
+package dev.cohort.cluster.wire;
+
+/**
+ * Turns user values (messages, call requests, replies, custom exit reasons) into bytes and
+ * back. Implementations must never instantiate a class their configuration does not allow,
+ * and must report bad input as {@link FrameException}, never as another exception.
+ */
+public interface Serializer {
+    /** Encodes {@code value}; throws {@link IllegalArgumentException} for a value it may not send. */
+    byte[] serialize(Object value);
+
+    /** Decodes bytes made by {@link #serialize} on another node. */
+    Object deserialize(byte[] bytes) throws FrameException;
+}

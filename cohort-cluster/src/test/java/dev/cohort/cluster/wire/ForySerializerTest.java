@@ -1,0 +1,60 @@
+package dev.cohort.cluster.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ForySerializerTest {
+    record Hero(String name, int health) {}
+
+    /** Counts instantiations: a class outside the allow-list must never be built. */
+    static final AtomicInteger villainsBuilt = new AtomicInteger();
+
+    record Villain(String name) {
+        Villain {
+            villainsBuilt.incrementAndGet();
+        }
+    }
+
+    @Test
+    void allowedClassesAndBasicTypesRoundTrip() throws Exception {
+        ForySerializer s = ForySerializer.builder().allow(Hero.class).build();
+        assertThat(s.deserialize(s.serialize(new Hero("batman", 100)))).isEqualTo(new Hero("batman", 100));
+        assertThat(s.deserialize(s.serialize("text"))).isEqualTo("text");
+        assertThat(s.deserialize(s.serialize(42L))).isEqualTo(42L);
+        assertThat(s.deserialize(s.serialize(List.of(1, 2, 3)))).isEqualTo(List.of(1, 2, 3));
+        assertThat(s.deserialize(s.serialize(Map.of("k", "v")))).isEqualTo(Map.of("k", "v"));
+    }
+
+    @Test
+    void classOutsideTheAllowListIsNeverSentNorInstantiated() {
+        ForySerializer receiver = ForySerializer.builder().allow(Hero.class).build();
+        assertThatThrownBy(() -> receiver.serialize(new Villain("joker")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Villain").hasMessageContaining("allow");
+        ForySerializer sender = ForySerializer.builder().allow(Hero.class, Villain.class).build();
+        byte[] bytes = sender.serialize(new Villain("joker"));
+        int built = villainsBuilt.get();
+        assertThatThrownBy(() -> receiver.deserialize(bytes)).isInstanceOf(FrameException.class);
+        assertThat(villainsBuilt.get()).as("no Villain was built on the receiving side").isEqualTo(built);
+    }
+
+    @Test
+    void randomAndMutatedPayloadsFailOnlyWithFrameException() throws Exception {
+        ForySerializer s = ForySerializer.builder().allow(Hero.class).build();
+        Random r = new Random(7);
+        byte[][] seeds = {s.serialize(new Hero("batman", 100)), s.serialize(List.of("a", 1L)), s.serialize("visit")};
+        for (int i = 0; i < 20_000; i++) {
+            byte[] input = FrameFuzzTest.mutate(r, seeds[r.nextInt(seeds.length)]);
+            try {
+                s.deserialize(input);
+            } catch (FrameException expected) {
+                // refused: fine
+            }
+        }
+    }
+}
