@@ -40,6 +40,7 @@ public final class Node implements Messenger, AutoCloseable {
     private final AtomicLong nextRef = new AtomicLong();
     private final Pid systemPid;
     private volatile RemoteNodes remote = RemoteNodes.NONE;
+    private final RemoteSignals remoteSignals = new RemoteSignals(this);
 
     private Node(Builder b) {
         this.name = b.name;
@@ -313,14 +314,6 @@ public final class Node implements Messenger, AutoCloseable {
         }
     }
 
-    /**
-     * A monitor on a remote process fired (its process ended, or its node was lost): for the
-     * cluster layer. The watcher forgets the monitor and gets the Down.
-     */
-    public void deliverDown(Pid watcher, Down down) {
-        monitorFired(watcher, down);
-    }
-
     boolean demonitor(ProcessImpl watcher, Ref ref) {
         Pid target = watcher.removeWatching(ref);
         if (target == null) return false;
@@ -409,8 +402,13 @@ public final class Node implements Messenger, AutoCloseable {
         this.remote = Objects.requireNonNull(remoteNodes, "remoteNodes");
     }
 
-    /** Delivers a message that arrived from another node to a local process. */
-    public void deliverFromRemote(Pid to, Object message) {
+    /** The cluster layer in use ({@link RemoteNodes#NONE} without a cluster). */
+    public RemoteNodes remoteNodes() { return remote; }
+
+    /** Where the cluster layer hands over what arrives from other nodes. */
+    public RemoteSignals remoteSignals() { return remoteSignals; }
+
+    void deliverFromRemote(Pid to, Object message) {
         ProcessImpl p = local(to);
         if (p != null) p.deliver(message);
     }

@@ -10,8 +10,9 @@ import org.apache.fory.config.Language;
 
 /**
  * The default {@link Serializer}: Apache Fory in Java mode with class registration required.
- * Only the JDK's basic types (strings, boxed numbers, common collections and arrays) and the
- * classes given to {@link Builder#allow} are ever written or instantiated; any other class
+ * Only the JDK's basic types (strings, boxed numbers, common collections and arrays),
+ * Cohort's pids, refs and names, and the classes given to {@link Builder#allow} are ever
+ * written or instantiated; any other class
  * name in a frame makes {@link #deserialize} fail with a {@link FrameException}, before an
  * instance exists. Thread-safe (a pool of Fory instances, shared by virtual threads).
  *
@@ -23,9 +24,15 @@ public final class ForySerializer implements Serializer {
     private final ThreadSafeFory fory;
     private final List<Class<?>> allowed;
 
+    /** Cohort's own values that user messages may carry, always allowed and registered first. */
+    static final List<Class<?>> BUILT_IN = List.of(dev.cohort.process.Pid.class, dev.cohort.process.Ref.class,
+            dev.cohort.process.Address.Name.class);
+
     private ForySerializer(Builder b) {
         org.apache.fory.logging.LoggerFactory.disableLogging();
-        List<Class<?>> classes = List.copyOf(b.allowed);
+        List<Class<?>> classes = new ArrayList<>(BUILT_IN);
+        for (Class<?> c : b.allowed) if (!classes.contains(c)) classes.add(c);
+        classes = List.copyOf(classes);
         this.allowed = classes;
         this.fory = Fory.builder()
                 .withLanguage(Language.JAVA)

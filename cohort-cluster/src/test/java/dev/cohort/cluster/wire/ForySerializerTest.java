@@ -29,6 +29,10 @@ class ForySerializerTest {
         assertThat(s.deserialize(s.serialize(42L))).isEqualTo(42L);
         assertThat(s.deserialize(s.serialize(List.of(1, 2, 3)))).isEqualTo(List.of(1, 2, 3));
         assertThat(s.deserialize(s.serialize(Map.of("k", "v")))).isEqualTo(Map.of("k", "v"));
+        dev.cohort.process.Pid pid = new dev.cohort.process.Pid("gotham@127.0.0.1", 3, 42);
+        assertThat(s.deserialize(s.serialize(pid))).as("pids keep their identity").isEqualTo(pid);
+        assertThat(s.deserialize(s.serialize(List.of(pid, new dev.cohort.process.Ref("gotham@127.0.0.1", 3, 7)))))
+                .isEqualTo(List.of(pid, new dev.cohort.process.Ref("gotham@127.0.0.1", 3, 7)));
     }
 
     @Test

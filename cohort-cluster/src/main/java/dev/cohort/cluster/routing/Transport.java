@@ -1,0 +1,13 @@
+package dev.cohort.cluster.routing;
+
+/**
+ * Moves encoded frames between nodes, in order per pair of nodes. The JGroups channel is
+ * the production transport; anything that delivers bytes in order will do.
+ */
+public interface Transport {
+    /** Whether frames can currently reach {@code node}. */
+    boolean isConnected(String node);
+
+    /** Sends one frame to {@code node}; dropped if it is not connected. Never blocks for long. */
+    void send(String node, byte[] frame);
+}

@@ -1,0 +1,193 @@
+package dev.cohort.cluster.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.process.CallException;
+import dev.cohort.process.Down;
+import dev.cohort.process.Exit;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.From;
+import dev.cohort.process.Node;
+import dev.cohort.process.Pid;
+import dev.cohort.process.ProcessContext;
+import dev.cohort.process.Ref;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.Next;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The routing rules of location transparency, over real frames, between two nodes in one JVM. */
+class FrameRouterTest {
+    record Hero(String name, int health) {}
+
+    private final InMemoryNetwork net = new InMemoryNetwork();
+    private final ForySerializer serializer = ForySerializer.builder().allow(Hero.class).build();
+    private final Node gotham = net.join("gotham@127.0.0.1", serializer);
+    private final Node metropolis = net.join("metropolis@127.0.0.1", serializer);
+
+    @AfterEach
+    void stop() {
+        gotham.shutdown(Duration.ofSeconds(5));
+        metropolis.shutdown(Duration.ofSeconds(5));
+    }
+
+    private static <T> T in(Node node, ThrowingBody<T> body) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        node.spawn(self -> {
+            try {
+                f.complete(body.run(self));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception x) throw x;
+            throw new AssertionError(e.getCause());
+        }
+    }
+
+    interface ThrowingBody<T> {
+        T run(ProcessContext self) throws Exception;
+    }
+
+    private Pid counter(Node node) {
+        return GenServer.start(node, new GenServer<Integer>() {
+            @Override public Next<Integer> init(ProcessContext self) { return Next.ok(0); }
+            @Override public Next<Integer> handleCall(Object req, From from, Integer n) {
+                if (req.equals("crash")) throw new IllegalStateException("crash on request");
+                if (req.equals("hang")) return Next.noReply(n);
+                return Next.reply(n + 1, n + 1);
+            }
+            @Override public Next<Integer> handleCast(Object req, Integer n) { return Next.noReply(n + 10); }
+        });
+    }
+
+    @Test
+    void remoteSendCallAndCastLookLocal() throws Exception {
+        Pid c = counter(metropolis);
+        Integer n = in(gotham, self -> {
+            self.cast(c, "bump");
+            return self.call(c, "inc");
+        });
+        assertThat(n).isEqualTo(11);
+        Integer fromThread = gotham.call(c, "inc");
+        assertThat(fromThread).isEqualTo(12);
+        Hero hero = in(gotham, self -> {
+            Pid echo = metropolis.spawn(p -> { Hero h = p.receive(Hero.class); p.send(new Pid("gotham@127.0.0.1", gotham.creation(), self.self().id()), h); });
+            self.send(echo, new Hero("superman", 100));
+            return self.receive(Hero.class);
+        });
+        assertThat(hero).isEqualTo(new Hero("superman", 100));
+    }
+
+    @Test
+    void messagesBetweenOnePairArriveInOrder() throws Exception {
+        List<Object> got = in(gotham, self -> {
+            Pid me = self.self();
+            metropolis.spawn(p -> { for (int i = 0; i < 100_000; i++) p.send(me, i); });
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < 100_000; i++) out.add(self.receive());
+            return out;
+        });
+        for (int i = 0; i < got.size(); i++) assertThat(got.get(i)).isEqualTo(i);
+    }
+
+    @Test
+    void remoteCallFailuresAreImmediateAndClear() throws Exception {
+        Pid c = counter(metropolis);
+        in(gotham, self -> {
+            assertThatThrownBy(() -> self.call(c, "crash", Duration.ofMinutes(1)))
+                    .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.reason()).isInstanceOf(ExitReason.Crashed.class));
+            assertThatThrownBy(() -> self.call(c, "inc", Duration.ofMinutes(1)))
+                    .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.NOPROC));
+            return null;
+        });
+    }
+
+    @Test
+    void remoteMonitorAndLinkFireOnExit() throws Exception {
+        in(gotham, self -> {
+            self.trapExit(true);
+            Pid victim = metropolis.spawn(p -> p.receive(m -> false));
+            Ref ref = self.monitor(victim);
+            self.link(victim);
+            metropolis.exit(victim, ExitReason.of("bye"));
+            assertThat(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofSeconds(10)).orElseThrow().reason())
+                    .isEqualTo(ExitReason.of("bye"));
+            assertThat(self.receive(Exit.class, e -> e.from().equals(victim), Duration.ofSeconds(10))).isPresent();
+
+            Pid dead = metropolis.spawn(p -> {});
+            await().until(() -> !metropolis.isAlive(dead));
+            Ref r2 = self.monitor(dead);
+            assertThat(self.receive(Down.class, d -> d.ref().equals(r2), Duration.ofSeconds(10)).orElseThrow().reason())
+                    .isEqualTo(ExitReason.NOPROC);
+            return null;
+        });
+        // a remote exit signal kills a non-trapping local process
+        Pid local = gotham.spawn(p -> p.receive(m -> false));
+        in(metropolis, self -> { self.exit(local, ExitReason.of("remote says so")); return null; });
+        await().until(() -> !gotham.isAlive(local));
+    }
+
+    @Test
+    void losingANodeFiresNoconnectionAndFailsPendingCallsAtOnce() throws Exception {
+        Pid c = counter(metropolis);
+        Pid remoteLinked = metropolis.spawn(p -> p.receive(m -> false));
+        Pid localLinked = gotham.spawn(p -> { p.link(remoteLinked); p.receive(m -> false); });
+        await().until(() -> gotham.info(localLinked).map(i -> i.links().contains(remoteLinked)).orElse(false));
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        CompletableFuture<Down> down = new CompletableFuture<>();
+        gotham.spawn(self -> {
+            Ref ref = self.monitor(c);
+            down.complete(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofMinutes(1)).orElse(null));
+        });
+        Thread.ofVirtual().start(() -> {
+            try {
+                gotham.call(c, "hang", Duration.ofMinutes(5));
+            } catch (Throwable t) {
+                pending.complete(t);
+            }
+        });
+        await().until(() -> metropolis.info(c).map(i -> i.monitors() >= 2).orElse(false));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            net.lose("metropolis@127.0.0.1");
+            assertThat(down.get().reason()).isEqualTo(ExitReason.NOCONNECTION);
+            assertThat(pending.get()).isInstanceOfSatisfying(CallException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ExitReason.NOCONNECTION)).hasMessageContaining("not connected");
+        });
+        await().until(() -> !gotham.isAlive(localLinked));
+    }
+
+    @Test
+    void badFramesAndRefusedPayloadsAreDroppedAndNothingElseIsLost() throws Exception {
+        Pid sink = gotham.spawn(p -> { for (;;) p.send(p.receive(Pid.class), "still here"); });
+        Random r = new Random(3);
+        for (int i = 0; i < 2_000; i++) {
+            byte[] junk = new byte[r.nextInt(100)];
+            r.nextBytes(junk);
+            net.inject("gotham@127.0.0.1", "metropolis@127.0.0.1", junk);
+        }
+        record NotAllowed(String x) {}
+        ForySerializer permissive = ForySerializer.builder().allow(Hero.class, NotAllowed.class).build();
+        net.inject("gotham@127.0.0.1", "metropolis@127.0.0.1", new dev.cohort.cluster.wire.FrameCodec(permissive)
+                .encode(new dev.cohort.cluster.wire.Frame.Send(sink, permissive.serialize(new NotAllowed("x")))));
+        String reply = in(metropolis, self -> {
+            self.send(sink, self.self());
+            return (String) self.receive();
+        });
+        assertThat(reply).isEqualTo("still here");
+        assertThat(gotham.isAlive(sink)).isTrue();
+    }
+}
