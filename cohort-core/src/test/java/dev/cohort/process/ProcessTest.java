@@ -92,6 +92,9 @@ class ProcessTest {
         assertThat(got).containsExactly(1, 2, "a", "b", "c");
     }
 
+    /** A pid tagged with who it is: messages from different senders have no order between them. */
+    private record Named(String who, Pid pid) {}
+
     @Test
     void linkCascadeKillsLinkedProcessesThatDoNotTrapExits() {
         InProcess.run(node, self -> {
@@ -102,14 +105,14 @@ class ProcessTest {
                         r.receive("crash"::equals);
                         throw new IllegalStateException("boom");
                     });
-                    q.send(me, c);
+                    q.send(me, new Named("c", c));
                     q.receive(m -> false);
                 });
-                p.send(me, b);
+                p.send(me, new Named("b", b));
                 p.receive(m -> false);
             });
-            Pid b = self.receive(Pid.class);
-            Pid c = self.receive(Pid.class);
+            Pid b = self.receive(Named.class, n -> n.who().equals("b"), LONG).orElseThrow().pid();
+            Pid c = self.receive(Named.class, n -> n.who().equals("c"), LONG).orElseThrow().pid();
             Ref ma = self.monitor(a), mb = self.monitor(b), mc = self.monitor(c);
             self.send(c, "crash");
             assertThat(down(self, mc).reason()).isInstanceOfSatisfying(ExitReason.Crashed.class,

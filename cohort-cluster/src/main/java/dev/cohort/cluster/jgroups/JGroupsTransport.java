@@ -47,6 +47,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JGroupsTransport.class);
     /** The JGroups cluster all Cohort nodes join. */
     public static final String CLUSTER = "cohort";
+    private static final String NAME_KEY = "cohort-node";
 
     /**
      * How to join.
@@ -113,6 +114,10 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         };
         this.channel = new JChannel(stack);
         channel.setName(settings.nodeName());
+        // The node name travels inside the address, so every member knows every other's name
+        // from the view alone, even those it never discovered directly.
+        byte[] nameBytes = settings.nodeName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        channel.addAddressGenerator(() -> org.jgroups.util.ExtendedUUID.randomUUID(settings.nodeName()).put(NAME_KEY, nameBytes));
         channel.setReceiver(new Receiver() {
             @Override public void receive(Message msg) { onMessage(msg); }
             @Override public void viewAccepted(View view) { onView(view); }
@@ -121,7 +126,11 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     }
 
     private void onMessage(Message msg) {
-        String from = NameCache.get(msg.getSrc());
+        String from = nameOf(msg.getSrc());
+        if (from == null) {
+            log.warn("{}: dropped a frame from {}, which has no node name", settings.nodeName(), msg.getSrc());
+            return;
+        }
         byte[] bytes = msg.getArray();
         if (msg.getOffset() != 0 || msg.getLength() != bytes.length) {
             bytes = java.util.Arrays.copyOfRange(bytes, msg.getOffset(), msg.getOffset() + msg.getLength());
@@ -132,7 +141,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private synchronized void onView(View view) {
         Set<String> now = new HashSet<>();
         for (Address a : view.getMembers()) {
-            String name = NameCache.get(a);
+            String name = nameOf(a);
             if (name == null || name.equals(settings.nodeName())) continue;
             now.add(name);
             if (members.put(name, a) == null) {
@@ -147,6 +156,14 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
                 onNodeDown.accept(gone);
             }
         }
+    }
+
+    private static String nameOf(Address a) {
+        if (a instanceof org.jgroups.util.ExtendedUUID e) {
+            byte[] b = e.get(NAME_KEY);
+            if (b != null) return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return NameCache.get(a);
     }
 
     /** The nodes in the current view, this one excluded. */

@@ -1,0 +1,99 @@
+package dev.cohort.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.process.CallException;
+import dev.cohort.process.Down;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.Pid;
+import dev.cohort.process.Ref;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Nodes as separate OS processes on 127.0.0.1, joined over JGroups TCP. */
+class ClusterProcessTest {
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private static final Duration JOIN = Duration.ofSeconds(60);
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private NodeProcess node(String name, int port, int... seeds) throws Exception {
+        NodeProcess p = NodeProcess.start(name, port, "secret", seeds);
+        open.add(p);
+        return p;
+    }
+
+    private static Pid counterOf(NodeProcess p) {
+        String[] f = p.awaitLine(l -> l.startsWith("COUNTER "), JOIN).split(" ");
+        return new Pid(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
+    }
+
+    @Test
+    void callsReachOtherProcessesAndKill9FiresNoconnectionAtOnce() throws Exception {
+        int pd = freePort(), pm = freePort(), pc = freePort();
+        NodeProcess metropolis = node("metropolis@127.0.0.1", pm, pd);
+        ClusterNode driver = ClusterNode.start("driver@127.0.0.1", pd,
+                List.of(new InetSocketAddress("127.0.0.1", pm)), "secret", ForySerializer.builder().build());
+        open.add(driver);
+        Pid counter = counterOf(metropolis);
+        await().atMost(JOIN).until(() -> driver.connectedNodes().contains("metropolis@127.0.0.1"));
+
+        Integer one = driver.node().call(counter, "inc");
+        driver.node().cast(counter, "bump");
+        Integer twelve = driver.node().call(counter, "inc");
+        assertThat(List.of(one, twelve)).containsExactly(1, 12);
+
+        // a node started after the others joins through its static seed list
+        NodeProcess capitol = node("capitol@127.0.0.1", pc, pd);
+        await().atMost(JOIN).until(() -> driver.connectedNodes().contains("capitol@127.0.0.1"));
+        capitol.awaitLine(l -> l.equals("UP metropolis@127.0.0.1"), JOIN);
+
+        CompletableFuture<Down> down = new CompletableFuture<>();
+        CompletableFuture<Ref> watching = new CompletableFuture<>();
+        driver.node().spawn(self -> {
+            Ref ref = self.monitor(counter);
+            watching.complete(ref);
+            down.complete(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofMinutes(2)).orElse(null));
+        });
+        watching.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                driver.node().call(counter, "hang", Duration.ofMinutes(5));
+            } catch (Throwable t) {
+                pending.complete(t);
+            }
+        });
+        // both the monitor and the pending call's monitor have reached metropolis: a call answered after them proves it
+        Integer thirteen = driver.node().call(counter, "inc");
+        assertThat(thirteen).isEqualTo(13);
+
+        metropolis.kill9();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            assertThat(down.get().reason()).isEqualTo(ExitReason.NOCONNECTION);
+            assertThat(pending.get()).isInstanceOfSatisfying(CallException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ExitReason.NOCONNECTION));
+        });
+        capitol.awaitLine(l -> l.equals("DOWN metropolis@127.0.0.1"), JOIN);
+        assertThat(driver.connectedNodes()).containsExactly("capitol@127.0.0.1");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cohort.cluster;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * A Cohort node running as its own OS process ({@link NodeMain}), for cluster tests: start
+ * it, wait for lines it prints, kill it with SIGKILL. Every started process is also killed
+ * when the test JVM exits, even if a test fails or hangs.
+ */
+final class NodeProcess implements AutoCloseable {
+    private static final List<Process> ALL = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly)));
+    }
+
+    final String name;
+    final int port;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private NodeProcess(String name, int port, Process process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) lines.add(line);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+    }
+
+    static NodeProcess start(String name, int port, String cookie, int... seedPorts) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", cp, NodeMain.class.getName(), name, String.valueOf(port), cookie));
+        for (int p : seedPorts) cmd.add("127.0.0.1:" + p);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ALL.add(p);
+        return new NodeProcess(name, port, p);
+    }
+
+    /** Waits for a line that {@code match} accepts and returns it. */
+    String awaitLine(Predicate<String> match, Duration timeout) {
+        Awaitility.await().atMost(timeout).until(() -> lines.stream().anyMatch(match) || !process.isAlive());
+        return lines.stream().filter(match).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " ended or never printed the line; it printed " + lines));
+    }
+
+    /** SIGKILL, as {@code kill -9}. */
+    void kill9() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) kill9();
+        ALL.remove(process);
+    }
+}
