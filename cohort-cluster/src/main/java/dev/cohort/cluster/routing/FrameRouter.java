@@ -48,6 +48,8 @@ public final class FrameRouter implements RemoteNodes {
     private final Transport transport;
     /** Monitors held by local watchers on processes of each remote node. */
     private final Map<String, Map<Ref, Monitor>> monitors = new ConcurrentHashMap<>();
+    /** Monitors that watchers on each remote node hold on local processes: ref to target. */
+    private final Map<String, Map<Ref, Pid>> watchedHere = new ConcurrentHashMap<>();
     /** Links between local processes and processes of each remote node. */
     private final Map<String, Set<Link>> links = new ConcurrentHashMap<>();
 
@@ -73,7 +75,11 @@ public final class FrameRouter implements RemoteNodes {
                 case Reply r -> new Frame.Reply(to, r.ref(), serializer.serialize(r.value()));
                 case Call c -> new Frame.Call(to, c.from().caller(), c.from().ref(), serializer.serialize(c.request()));
                 case Cast c -> new Frame.Cast(to, serializer.serialize(c.request()));
-                case Down d -> new Frame.Down(to, d.ref(), d.pid(), d.reason());
+                case Down d -> {
+                    Map<Ref, Pid> w = watchedHere.get(to.node());
+                    if (w != null) w.remove(d.ref());
+                    yield new Frame.Down(to, d.ref(), d.pid(), d.reason());
+                }
                 default -> new Frame.Send(to, serializer.serialize(message));
             };
         } catch (IllegalArgumentException e) {
@@ -170,8 +176,15 @@ public final class FrameRouter implements RemoteNodes {
                 forgetLink(fromNode, new Link(f.to(), f.from()));
                 signals.unlink(f.from(), f.to());
             }
-            case Frame.Monitor f -> signals.monitor(f.watcher(), f.target(), f.ref());
-            case Frame.Demonitor f -> signals.demonitor(f.target(), f.ref());
+            case Frame.Monitor f -> {
+                watchedHere.computeIfAbsent(fromNode, n -> new ConcurrentHashMap<>()).put(f.ref(), f.target());
+                signals.monitor(f.watcher(), f.target(), f.ref());
+            }
+            case Frame.Demonitor f -> {
+                Map<Ref, Pid> w = watchedHere.get(fromNode);
+                if (w != null) w.remove(f.ref());
+                signals.demonitor(f.target(), f.ref());
+            }
             case Frame.Down f -> {
                 Map<Ref, Monitor> m = monitors.get(fromNode);
                 if (m != null) m.remove(f.ref());
@@ -182,9 +195,11 @@ public final class FrameRouter implements RemoteNodes {
 
     /**
      * {@code lostNode} is gone (crash, kill -9, partition): fire every monitor and link that
-     * crossed to it with {@code noconnection}.
+     * crossed to it with {@code noconnection}, and forget the monitors its processes held here.
      */
     public void nodeDown(String lostNode) {
+        Map<Ref, Pid> w = watchedHere.remove(lostNode);
+        if (w != null) w.forEach((ref, target) -> signals.demonitor(target, ref));
         Map<Ref, Monitor> m = monitors.remove(lostNode);
         if (m != null) {
             m.forEach((ref, mon) -> signals.down(mon.watcher(), new Down(ref, mon.target(), ExitReason.NOCONNECTION)));

@@ -171,6 +171,15 @@ class FrameRouterTest {
     }
 
     @Test
+    void monitorsHeldByALostNodeAreForgotten() throws Exception {
+        Pid target = gotham.spawn(p -> p.receive(m -> false));
+        metropolis.spawn(self -> { self.monitor(target); self.receive(m -> false); });
+        await().until(() -> gotham.info(target).orElseThrow().monitors() == 1);
+        net.lose("metropolis@127.0.0.1");
+        assertThat(gotham.info(target).orElseThrow().monitors()).isZero();
+    }
+
+    @Test
     void badFramesAndRefusedPayloadsAreDroppedAndNothingElseIsLost() throws Exception {
         Pid sink = gotham.spawn(p -> { for (;;) p.send(p.receive(Pid.class), "still here"); });
         Random r = new Random(3);
