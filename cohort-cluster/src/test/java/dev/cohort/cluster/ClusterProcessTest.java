@@ -96,4 +96,33 @@ class ClusterProcessTest {
         capitol.awaitLine(l -> l.equals("DOWN metropolis@127.0.0.1"), JOIN);
         assertThat(driver.connectedNodes()).containsExactly("capitol@127.0.0.1");
     }
+
+    /**
+     * A hung node (SIGSTOP: its sockets stay open, so TCP says nothing) is declared lost by
+     * JGroups' heartbeat failure detection (FD_ALL3 500 ms / 2 s, then VERIFY_SUSPECT2), not
+     * after Erlang's 60 s tick: its monitors fire with noconnection within seconds.
+     */
+    @Test
+    void aHungNodeIsDeclaredLostByHeartbeats() throws Exception {
+        int pd = freePort(), pm = freePort();
+        NodeProcess metropolis = node("metropolis@127.0.0.1", pm, pd);
+        ClusterNode driver = ClusterNode.start("driver@127.0.0.1", pd,
+                List.of(new InetSocketAddress("127.0.0.1", pm)), "secret", ForySerializer.builder().build());
+        open.add(driver);
+        Pid counter = counterOf(metropolis);
+        await().atMost(JOIN).until(() -> driver.connectedNodes().contains("metropolis@127.0.0.1"));
+        CompletableFuture<Down> down = new CompletableFuture<>();
+        CompletableFuture<Void> watching = new CompletableFuture<>();
+        driver.node().spawn(self -> {
+            Ref ref = self.monitor(counter);
+            watching.complete(null);
+            down.complete(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofMinutes(2)).orElse(null));
+        });
+        watching.get(10, TimeUnit.SECONDS);
+        Integer one = driver.node().call(counter, "inc"); // the monitor has arrived before this reply
+        assertThat(one).isEqualTo(1);
+        metropolis.signal("STOP");
+        assertThat(down.get(60, TimeUnit.SECONDS).reason()).isEqualTo(ExitReason.NOCONNECTION);
+        assertThat(driver.connectedNodes()).doesNotContain("metropolis@127.0.0.1");
+    }
 }

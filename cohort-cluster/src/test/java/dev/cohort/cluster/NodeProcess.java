@@ -54,9 +54,19 @@ final class NodeProcess implements AutoCloseable {
 
     /** Waits for a line that {@code match} accepts and returns it. */
     String awaitLine(Predicate<String> match, Duration timeout) {
-        Awaitility.await().atMost(timeout).until(() -> lines.stream().anyMatch(match) || !process.isAlive());
+        try {
+            Awaitility.await().atMost(timeout).until(() -> lines.stream().anyMatch(match) || !process.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(name + " did not print the awaited line within " + timeout + "; it printed " + lines, e);
+        }
         return lines.stream().filter(match).findFirst()
                 .orElseThrow(() -> new AssertionError(name + " ended or never printed the line; it printed " + lines));
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}) with kill(1). */
+    void signal(String sig) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).start().waitFor();
+        if (rc != 0) throw new IOException("kill -" + sig + " " + process.pid() + " failed with " + rc);
     }
 
     /** SIGKILL, as {@code kill -9}. */
@@ -71,7 +81,14 @@ final class NodeProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) kill9();
+        if (process.isAlive()) {
+            try {
+                signal("CONT"); // a stopped process still dies of SIGKILL, but be tidy
+            } catch (Exception ignored) {
+                // best effort
+            }
+            kill9();
+        }
         ALL.remove(process);
     }
 }

@@ -48,6 +48,8 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     /** The JGroups cluster all Cohort nodes join. */
     public static final String CLUSTER = "cohort";
     private static final String NAME_KEY = "cohort-node";
+    private static final byte HELLO = 0;
+    private View lastView;
 
     /**
      * How to join.
@@ -71,6 +73,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private final Settings settings;
     private final JChannel channel;
     private final Map<String, Address> members = new ConcurrentHashMap<>();
+    /** Names learned from hello frames, for members whose address did not carry one. */
+    private final Map<Address, String> learnedNames = new ConcurrentHashMap<>();
+    private final byte[] hello;
     private final BiConsumer<String, byte[]> onFrame;
     private final Consumer<String> onNodeUp;
     private final Consumer<String> onNodeDown;
@@ -86,6 +91,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         this.onFrame = onFrame;
         this.onNodeUp = onNodeUp;
         this.onNodeDown = onNodeDown;
+        byte[] n = settings.nodeName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.hello = new byte[n.length + 1]; // byte 0 = HELLO; Cohort frames start with their version, 1
+        System.arraycopy(n, 0, hello, 1, n.length);
         InetAddress bind = InetAddress.getByName(settings.bindHost());
         TCP tcp = new TCP();
         tcp.setValue("bind_addr", bind);
@@ -96,6 +104,10 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         hosts.add(new InetSocketAddress(bind, settings.port()));
         ping.setInitialHosts(hosts);
         ping.setPortRange(0);
+        // A node that knows one seed must learn every member's physical address, or joins and
+        // merges through members it cannot reach fail (seen: a late node never saw the coordinator).
+        ping.setValue("return_entire_cache", true);
+        ping.setValue("send_cache_on_join", true);
         AUTH auth = new AUTH();
         auth.setAuthToken(new CookieToken(settings.cookie()));
         Protocol[] stack = {
@@ -126,6 +138,14 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     }
 
     private void onMessage(Message msg) {
+        if (msg.getLength() > 0 && msg.getArray()[msg.getOffset()] == HELLO) {
+            String name = new String(msg.getArray(), msg.getOffset() + 1, msg.getLength() - 1, java.nio.charset.StandardCharsets.UTF_8);
+            if (!msg.getSrc().equals(channel.getAddress()) && !name.equals(learnedNames.put(msg.getSrc(), name))) {
+                View v = channel.getView();
+                if (v != null) onView(v);
+            }
+            return;
+        }
         String from = nameOf(msg.getSrc());
         if (from == null) {
             log.warn("{}: dropped a frame from {}, which has no node name", settings.nodeName(), msg.getSrc());
@@ -139,6 +159,18 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     }
 
     private synchronized void onView(View view) {
+        learnedNames.keySet().retainAll(view.getMembers());
+        if (!view.equals(lastView)) {
+            lastView = view;
+            // Tell everyone who we are: a node that joined through a merge may not know our name.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    channel.send(new BytesMessage(null, hello));
+                } catch (Exception e) {
+                    log.debug("{}: hello not sent: {}", settings.nodeName(), e.toString());
+                }
+            });
+        }
         Set<String> now = new HashSet<>();
         for (Address a : view.getMembers()) {
             String name = nameOf(a);
@@ -158,12 +190,13 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         }
     }
 
-    private static String nameOf(Address a) {
+    private String nameOf(Address a) {
         if (a instanceof org.jgroups.util.ExtendedUUID e) {
             byte[] b = e.get(NAME_KEY);
             if (b != null) return new String(b, java.nio.charset.StandardCharsets.UTF_8);
         }
-        return NameCache.get(a);
+        String learned = learnedNames.get(a);
+        return learned != null ? learned : NameCache.get(a);
     }
 
     /** The nodes in the current view, this one excluded. */
