@@ -11,7 +11,6 @@ import dev.cohort.process.ExitReason;
 import dev.cohort.process.Pid;
 import dev.cohort.process.Ref;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +30,26 @@ class ClusterProcessTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return dev.cohort.cluster.Ports.free();
     }
 
     private NodeProcess node(String name, int port, int... seeds) throws Exception {
         NodeProcess p = NodeProcess.start(name, port, "secret", seeds);
         open.add(p);
         return p;
+    }
+
+    /** Monitors {@code target} from a process of {@code driver}; completes with its Down. Returns once the monitor is set. */
+    private static CompletableFuture<Down> watch(ClusterNode driver, Pid target) throws Exception {
+        CompletableFuture<Down> down = new CompletableFuture<>();
+        CompletableFuture<Void> watching = new CompletableFuture<>();
+        driver.node().spawn(self -> {
+            Ref ref = self.monitor(target);
+            watching.complete(null);
+            down.complete(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofMinutes(2)).orElse(null));
+        });
+        watching.get(10, TimeUnit.SECONDS);
+        return down;
     }
 
     private static Pid counterOf(NodeProcess p) {
@@ -67,14 +77,7 @@ class ClusterProcessTest {
         await().atMost(JOIN).until(() -> driver.connectedNodes().contains("capitol@127.0.0.1"));
         capitol.awaitLine(l -> l.equals("UP metropolis@127.0.0.1"), JOIN);
 
-        CompletableFuture<Down> down = new CompletableFuture<>();
-        CompletableFuture<Ref> watching = new CompletableFuture<>();
-        driver.node().spawn(self -> {
-            Ref ref = self.monitor(counter);
-            watching.complete(ref);
-            down.complete(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofMinutes(2)).orElse(null));
-        });
-        watching.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Down> down = watch(driver, counter);
         CompletableFuture<Throwable> pending = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -111,14 +114,7 @@ class ClusterProcessTest {
         open.add(driver);
         Pid counter = counterOf(metropolis);
         await().atMost(JOIN).until(() -> driver.connectedNodes().contains("metropolis@127.0.0.1"));
-        CompletableFuture<Down> down = new CompletableFuture<>();
-        CompletableFuture<Void> watching = new CompletableFuture<>();
-        driver.node().spawn(self -> {
-            Ref ref = self.monitor(counter);
-            watching.complete(null);
-            down.complete(self.receive(Down.class, d -> d.ref().equals(ref), Duration.ofMinutes(2)).orElse(null));
-        });
-        watching.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Down> down = watch(driver, counter);
         Integer one = driver.node().call(counter, "inc"); // the monitor has arrived before this reply
         assertThat(one).isEqualTo(1);
         metropolis.signal("STOP");

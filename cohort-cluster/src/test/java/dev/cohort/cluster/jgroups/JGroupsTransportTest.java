@@ -15,7 +15,6 @@ import dev.cohort.process.Ref;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.Next;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +39,7 @@ class JGroupsTransportTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return dev.cohort.cluster.Ports.free();
     }
 
     private Member member(String name, int port, List<Integer> seeds, String cookie) throws Exception {
