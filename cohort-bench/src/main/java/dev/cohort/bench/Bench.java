@@ -11,14 +11,15 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./cohort bench NAME   (NAME: local)");
+            System.err.println("usage: ./cohort bench NAME   (NAME: local, transport)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "local" -> LocalScenarios.run(rest);
+            case "transport" -> TransportScenarios.run(rest);
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "' (known: local, jmh)");
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, jmh)");
                 System.exit(2);
             }
         }

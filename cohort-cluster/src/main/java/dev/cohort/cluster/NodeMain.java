@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * Starts one cluster node as its own OS process (used by the cluster tests; the full CLI with
  * picocli comes with issue 3). Arguments: {@code NAME@HOST PORT COOKIE [SEED_HOST:PORT ...]}.
  * It runs a counter GenServer registered as {@code counter} and prints
- * {@code COUNTER <node> <creation> <id>} on standard output, then lines
+ * {@code COUNTER <node> <creation> <id>} on standard output, an echo process (answers a pid
+ * with its own pid) as {@code ECHO <node> <creation> <id>}, then lines
  * {@code UP <node>} / {@code DOWN <node>} as the cluster changes.
  */
 public final class NodeMain {
@@ -57,6 +58,13 @@ public final class NodeMain {
             @Override public Next<Integer> handleCast(Object request, Integer n) { return Next.noReply(n + 10); }
         }, StartOptions.named("counter"));
         System.out.println("COUNTER " + counter.node() + " " + counter.creation() + " " + counter.id());
+        Pid echo = cluster.node().spawn(self -> {
+            self.register("echo");
+            for (;;) {
+                if (self.receive() instanceof Pid from) self.send(from, self.self());
+            }
+        });
+        System.out.println("ECHO " + echo.node() + " " + echo.creation() + " " + echo.id());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
         new CountDownLatch(1).await();

@@ -99,6 +99,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         tcp.setValue("bind_addr", bind);
         tcp.setValue("bind_port", settings.port());
         tcp.setValue("port_range", 0);
+        // Measured here: no bundler and no Nagle give the best latency and throughput (team notes).
+        tcp.setValue("bundler_type", "no-bundler");
+        tcp.setValue("tcp_nodelay", true);
         TCPPING ping = new TCPPING();
         List<InetSocketAddress> hosts = new java.util.ArrayList<>(settings.seeds());
         hosts.add(new InetSocketAddress(bind, settings.port()));
