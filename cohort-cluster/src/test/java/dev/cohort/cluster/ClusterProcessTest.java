@@ -52,6 +52,15 @@ class ClusterProcessTest {
         return down;
     }
 
+    /** Starts this JVM's node ("driver") on {@code port}, seeded with {@code other}, and waits until they are connected. */
+    private ClusterNode driverJoinedTo(NodeProcess other, int port) throws Exception {
+        ClusterNode driver = ClusterNode.start("driver@127.0.0.1", port,
+                List.of(new InetSocketAddress("127.0.0.1", other.port)), "secret", ForySerializer.builder().build());
+        open.add(driver);
+        await().atMost(JOIN).until(() -> driver.connectedNodes().contains(other.name));
+        return driver;
+    }
+
     private static Pid counterOf(NodeProcess p) {
         String[] f = p.awaitLine(l -> l.startsWith("COUNTER "), JOIN).split(" ");
         return new Pid(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
@@ -61,11 +70,8 @@ class ClusterProcessTest {
     void callsReachOtherProcessesAndKill9FiresNoconnectionAtOnce() throws Exception {
         int pd = freePort(), pm = freePort(), pc = freePort();
         NodeProcess metropolis = node("metropolis@127.0.0.1", pm, pd);
-        ClusterNode driver = ClusterNode.start("driver@127.0.0.1", pd,
-                List.of(new InetSocketAddress("127.0.0.1", pm)), "secret", ForySerializer.builder().build());
-        open.add(driver);
+        ClusterNode driver = driverJoinedTo(metropolis, pd);
         Pid counter = counterOf(metropolis);
-        await().atMost(JOIN).until(() -> driver.connectedNodes().contains("metropolis@127.0.0.1"));
 
         Integer one = driver.node().call(counter, "inc");
         driver.node().cast(counter, "bump");
@@ -109,11 +115,8 @@ class ClusterProcessTest {
     void aHungNodeIsDeclaredLostByHeartbeats() throws Exception {
         int pd = freePort(), pm = freePort();
         NodeProcess metropolis = node("metropolis@127.0.0.1", pm, pd);
-        ClusterNode driver = ClusterNode.start("driver@127.0.0.1", pd,
-                List.of(new InetSocketAddress("127.0.0.1", pm)), "secret", ForySerializer.builder().build());
-        open.add(driver);
+        ClusterNode driver = driverJoinedTo(metropolis, pd);
         Pid counter = counterOf(metropolis);
-        await().atMost(JOIN).until(() -> driver.connectedNodes().contains("metropolis@127.0.0.1"));
         CompletableFuture<Down> down = watch(driver, counter);
         Integer one = driver.node().call(counter, "inc"); // the monitor has arrived before this reply
         assertThat(one).isEqualTo(1);
