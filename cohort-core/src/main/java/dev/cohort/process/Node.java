@@ -124,13 +124,30 @@ public final class Node implements Messenger, AutoCloseable {
         return local(pid) != null;
     }
 
-    /** Resolves an address to a pid, or null if nothing is registered there now. */
+    /**
+     * Resolves an address to a pid, or null if nothing is registered there now. A name on
+     * another node ({@link Address.Remote}) is not resolved here (that would need a round
+     * trip): it resolves to null, while {@link #send} and {@link #call} deliver to it.
+     */
     public Pid resolve(Address address) {
         return switch (address) {
             case Pid p -> p;
             case Address.Name n -> whereis(n.name());
+            case Address.Remote r -> r.node().equals(name) ? whereis(r.name()) : null;
             case Address.Via v -> v.resolver().whereis(v.key());
         };
+    }
+
+    /** The address a message to {@code to} goes to: a {@link Pid}, a name on another node, or null. */
+    private Address target(Address to) {
+        if (to instanceof Pid p) return p;
+        if (to instanceof Address.Remote r && !r.node().equals(name)) return r;
+        return resolve(to);
+    }
+
+    /** Stands for the unknown process behind a name on another node in monitors and Downs. */
+    static Pid placeholderOn(String node) {
+        return new Pid(node, 0, 0);
     }
 
     /** Number of live processes on this node. */
@@ -156,8 +173,11 @@ public final class Node implements Messenger, AutoCloseable {
     @Override
     public void send(Address to, Object message) {
         Objects.requireNonNull(message, "message");
-        Pid pid = to instanceof Pid p ? p : resolve(to);
-        if (pid == null) return;
+        Address target = target(to);
+        if (!(target instanceof Pid pid)) {
+            if (target instanceof Address.Remote r) remote.sendNamed(r.node(), r.name(), message);
+            return;
+        }
         ProcessImpl p = pid.local;
         if (p != null && p.node == this) {
             p.deliver(message);
@@ -190,13 +210,13 @@ public final class Node implements Messenger, AutoCloseable {
     <R> R callFrom(ProcessImpl self, Address server, Object request, Duration timeout) {
         Objects.requireNonNull(request, "request");
         long nanos = ProcessImpl.timeoutNanos(timeout);
-        Pid pid = resolve(server);
-        if (pid == null) throw new CallException(server, ExitReason.NOPROC, "no process registered as " + server);
-        Ref ref = monitor(self, pid);
+        Address target = target(server);
+        if (target == null) throw new CallException(server, ExitReason.NOPROC, "no process registered as " + server);
+        Ref ref = makeRef();
         self.pendingCall = ref;
         Object m;
         try {
-            send(pid, new Call(new From(self.pid, ref, this), request));
+            startCall(self, target, ref, request);
             // Only messages sent after this call began can match, so the save queue is skipped.
             m = self.take(msg -> msg instanceof Reply r ? r.ref().equals(ref)
                     : msg instanceof Down d && d.ref().equals(ref), nanos == 0 ? 1 : nanos, true);
@@ -209,14 +229,42 @@ public final class Node implements Messenger, AutoCloseable {
         }
         if (m instanceof Down d) {
             String what = switch (d.reason()) {
-                case ExitReason.NoProc n -> "no process " + pid + (server instanceof Pid ? "" : " (" + server + ")");
-                case ExitReason.NoConnection n -> "node " + pid.node() + " is not connected";
-                default -> "server " + pid + " exited during the call: " + d.reason();
+                case ExitReason.NoProc n -> target instanceof Pid p
+                        ? "no process " + p + (server instanceof Pid ? "" : " (" + server + ")")
+                        : "no process registered as " + server;
+                case ExitReason.NoConnection n -> "node " + d.pid().node() + " is not connected";
+                default -> "server " + d.pid() + " exited during the call: " + d.reason();
             };
             throw new CallException(server, d.reason(), what);
         }
         self.demonitorFlush(ref);
         throw new CallTimeoutException(server, timeout);
+    }
+
+    /** Monitors the server under {@code ref} and sends it the call; a remote call does both in one frame. */
+    private void startCall(ProcessImpl self, Address target, Ref ref, Object request) {
+        From from = new From(self.pid, ref, this);
+        switch (target) {
+            case Pid pid when isLocalNode(pid) -> {
+                monitorLocal(self, pid, ref);
+                send(pid, new Call(from, request));
+            }
+            case Pid pid -> {
+                self.addWatching(ref, pid);
+                if (!remote.call(self.pid, pid, ref, request)) {
+                    self.removeWatching(ref);
+                    self.deliver(new Down(ref, pid, ExitReason.NOCONNECTION));
+                }
+            }
+            case Address.Remote r -> {
+                self.addWatching(ref, placeholderOn(r.node()));
+                if (!remote.callNamed(self.pid, r.node(), r.name(), ref, request)) {
+                    self.removeWatching(ref);
+                    self.deliver(new Down(ref, placeholderOn(r.node()), ExitReason.NOCONNECTION));
+                }
+            }
+            default -> throw new IllegalStateException("unresolved call target " + target);
+        }
     }
 
     /** Sends {@code message} to {@code to} after {@code delay}. */
@@ -281,16 +329,33 @@ public final class Node implements Messenger, AutoCloseable {
         }
     }
 
+    Ref monitor(ProcessImpl watcher, Address address) {
+        Objects.requireNonNull(address, "target");
+        Address resolved = target(address);
+        if (resolved instanceof Address.Remote r) {
+            Ref ref = makeRef();
+            Pid placeholder = placeholderOn(r.node());
+            watcher.addWatching(ref, placeholder);
+            if (!remote.monitorNamed(watcher.pid, r.node(), r.name(), ref)) {
+                watcher.removeWatching(ref);
+                watcher.deliver(new Down(ref, placeholder, ExitReason.NOCONNECTION));
+            }
+            return ref;
+        }
+        if (resolved == null) {
+            // Erlang: monitoring a name that is not registered gives an immediate Down(noproc)
+            Ref ref = makeRef();
+            watcher.deliver(new Down(ref, placeholderOn(name), ExitReason.NOPROC));
+            return ref;
+        }
+        return monitor(watcher, (Pid) resolved);
+    }
+
     Ref monitor(ProcessImpl watcher, Pid target) {
         Objects.requireNonNull(target, "target");
         Ref ref = makeRef();
         if (isLocalNode(target)) {
-            ProcessImpl t = local(target);
-            watcher.addWatching(ref, target);
-            if (t == null || !t.addWatcher(ref, watcher.pid)) {
-                watcher.removeWatching(ref);
-                watcher.deliver(new Down(ref, target, ExitReason.NOPROC));
-            }
+            monitorLocal(watcher, target, ref);
         } else {
             watcher.addWatching(ref, target);
             if (!remote.monitor(watcher.pid, target, ref)) {
@@ -299,6 +364,15 @@ public final class Node implements Messenger, AutoCloseable {
             }
         }
         return ref;
+    }
+
+    private void monitorLocal(ProcessImpl watcher, Pid target, Ref ref) {
+        ProcessImpl t = local(target);
+        watcher.addWatching(ref, target);
+        if (t == null || !t.addWatcher(ref, watcher.pid)) {
+            watcher.removeWatching(ref);
+            watcher.deliver(new Down(ref, target, ExitReason.NOPROC));
+        }
     }
 
     /** A monitored local process ended: the watcher forgets the monitor and gets its Down. */

@@ -78,6 +78,15 @@ public interface ProcessContext extends Messenger {
      */
     Ref monitor(Pid target);
 
+    /**
+     * Monitors the process an address names, as Erlang's {@code monitor(process, Name)} and
+     * {@code monitor(process, {Name, Node})}: a local name or key is resolved now (unregistered:
+     * {@code Down(noproc)} at once); a name on another node is resolved there. For a name on
+     * another node that has no process, or whose node is lost, {@link Down#pid()} is that
+     * node's placeholder {@code <node.0>}.
+     */
+    Ref monitor(Address target);
+
     /** Removes a monitor; returns {@code false} if it had already fired or did not exist. */
     boolean demonitor(Ref ref);
 

@@ -251,6 +251,7 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
     }
 
     @Override public Ref monitor(Pid target) { return node.monitor(this, target); }
+    @Override public Ref monitor(Address target) { return node.monitor(this, target); }
 
     @Override public boolean demonitor(Ref ref) { return node.demonitor(this, ref); }
 

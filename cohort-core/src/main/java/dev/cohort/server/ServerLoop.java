@@ -137,6 +137,7 @@ final class ServerLoop<S> {
                 }
             }
             case Address.Via v -> v.resolver().registerSelf(self, v.key());
+            case Address.Remote r -> throw new IllegalArgumentException("a server registers on its own node; use Address.name, not " + r);
             case Pid p -> throw new IllegalArgumentException("not a name: " + p);
         };
     }

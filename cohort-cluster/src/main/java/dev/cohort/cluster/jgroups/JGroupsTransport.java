@@ -1,6 +1,9 @@
 package dev.cohort.cluster.jgroups;
 
 import dev.cohort.cluster.routing.Transport;
+import dev.cohort.cluster.wire.FrameBatch;
+import dev.cohort.cluster.wire.FrameCodec;
+import dev.cohort.cluster.wire.FrameException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
@@ -72,7 +75,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
 
     private final Settings settings;
     private final JChannel channel;
-    private final Map<String, Address> members = new ConcurrentHashMap<>();
+    private final Map<String, Outbox> members = new ConcurrentHashMap<>();
     /** Names learned from hello frames, for members whose address did not carry one. */
     private final Map<Address, String> learnedNames = new ConcurrentHashMap<>();
     private final byte[] hello;
@@ -155,6 +158,14 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             return;
         }
         byte[] bytes = msg.getArray();
+        if (msg.getLength() > 0 && bytes[msg.getOffset()] == FrameBatch.TAG) {
+            try {
+                FrameBatch.unpack(bytes, msg.getOffset(), msg.getLength(), FrameCodec.DEFAULT_MAX_FRAME, f -> onFrame.accept(from, f));
+            } catch (FrameException e) {
+                log.warn("{}: dropped the rest of a frame batch from {}: {}", settings.nodeName(), from, e.getMessage());
+            }
+            return;
+        }
         if (msg.getOffset() != 0 || msg.getLength() != bytes.length) {
             bytes = java.util.Arrays.copyOfRange(bytes, msg.getOffset(), msg.getOffset() + msg.getLength());
         }
@@ -179,7 +190,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             String name = nameOf(a);
             if (name == null || name.equals(settings.nodeName())) continue;
             now.add(name);
-            if (members.put(name, a) == null) {
+            Outbox known = members.get(name);
+            if (known == null || !known.to.equals(a)) members.put(name, new Outbox(name, a));
+            if (known == null) {
                 log.info("{}: node {} is up", settings.nodeName(), name);
                 onNodeUp.accept(name);
             }
@@ -208,14 +221,72 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     @Override
     public boolean isConnected(String node) { return members.containsKey(node); }
 
+    /**
+     * Queues a frame for {@code node} and sends what is queued. Frames to one node leave in
+     * the order they were queued. Whoever finds the outbox idle sends everything queued so far,
+     * packed into as few messages as possible, so a burst from many processes costs few writes
+     * while a lone frame leaves at once, with no hand-off to another thread.
+     */
     @Override
     public void send(String node, byte[] frame) {
-        Address to = members.get(node);
-        if (to == null) return;
-        try {
-            channel.send(new BytesMessage(to, frame));
-        } catch (Exception e) {
-            log.warn("{}: could not send a frame to {}: {}", settings.nodeName(), node, e.toString());
+        Outbox out = members.get(node);
+        if (out == null) return;
+        out.queue.add(frame);
+        out.flush();
+    }
+
+    /** Frames waiting for one member, and who is sending them. */
+    private final class Outbox {
+        private static final int MAX_BATCH_BYTES = 64 * 1024;
+        private static final int MAX_ROUNDS = 64;
+        final String node;
+        final Address to;
+        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Outbox(String node, Address to) {
+            this.node = node;
+            this.to = to;
+        }
+
+        void flush() {
+            int rounds = 0;
+            while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+                try {
+                    while (!queue.isEmpty()) {
+                        if (++rounds > MAX_ROUNDS) {
+                            // this sender has done its share: let another thread finish the burst
+                            Thread.ofVirtual().start(this::flush);
+                            return;
+                        }
+                        sendOne();
+                    }
+                } finally {
+                    sending.set(false);
+                }
+            }
+        }
+
+        private void sendOne() {
+            byte[] first = queue.poll();
+            if (first == null) return;
+            byte[] next = queue.peek();
+            byte[] payload = first;
+            if (next != null && first.length < MAX_BATCH_BYTES) {
+                java.util.List<byte[]> batch = new java.util.ArrayList<>();
+                batch.add(first);
+                int bytes = first.length;
+                while ((next = queue.peek()) != null && bytes + next.length <= MAX_BATCH_BYTES) {
+                    batch.add(queue.poll());
+                    bytes += next.length;
+                }
+                if (batch.size() > 1) payload = FrameBatch.pack(batch);
+            }
+            try {
+                channel.send(new BytesMessage(to, payload));
+            } catch (Exception e) {
+                log.warn("{}: could not send to {}: {}", settings.nodeName(), node, e.toString());
+            }
         }
     }
 

@@ -72,7 +72,13 @@ public final class FrameRouter implements RemoteNodes {
         Frame f;
         try {
             f = switch (message) {
-                case Reply r -> new Frame.Reply(to, r.ref(), serializer.serialize(r.value()));
+                case Reply r -> {
+                    // a reply from the server's node ends the monitor its call frame set up
+                    Map<Ref, Pid> w = watchedHere.get(to.node());
+                    Pid server = w == null ? null : w.remove(r.ref());
+                    if (server != null) signals.demonitor(server, r.ref());
+                    yield new Frame.Reply(to, r.ref(), serializer.serialize(r.value()));
+                }
                 case Call c -> new Frame.Call(to, c.from().caller(), c.from().ref(), serializer.serialize(c.request()));
                 case Cast c -> new Frame.Cast(to, serializer.serialize(c.request()));
                 case Down d -> {
@@ -87,6 +93,79 @@ public final class FrameRouter implements RemoteNodes {
             return;
         }
         transmit(to.node(), f);
+    }
+
+    @Override
+    public void sendNamed(String toNode, String name, Object message) {
+        byte[] payload;
+        try {
+            payload = serializer.serialize(message instanceof Cast c ? c.request() : message);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a message to {{}, {}}: {}", name, toNode, e.getMessage());
+            return;
+        }
+        if (message instanceof Cast) {
+            // a cast to a name travels as a message wrapped on arrival, like a cast to a pid
+            transmit(toNode, new Frame.SendNamed(name, castMarker(payload)));
+        } else {
+            transmit(toNode, new Frame.SendNamed(name, plainMarker(payload)));
+        }
+    }
+
+    @Override
+    public boolean call(Pid caller, Pid server, Ref ref, Object request) {
+        if (!transport.isConnected(server.node())) return false;
+        byte[] bytes;
+        try {
+            bytes = serializer.serialize(request);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a call to {}: {}", server, e.getMessage());
+            return true; // the caller times out, as with a message to a dead process
+        }
+        monitors.computeIfAbsent(server.node(), n -> new ConcurrentHashMap<>()).put(ref, new Monitor(caller, server));
+        transmit(server.node(), new Frame.Call(server, caller, ref, bytes));
+        return true;
+    }
+
+    @Override
+    public boolean callNamed(Pid caller, String toNode, String name, Ref ref, Object request) {
+        if (!transport.isConnected(toNode)) return false;
+        byte[] bytes;
+        try {
+            bytes = serializer.serialize(request);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a call to {{}, {}}: {}", name, toNode, e.getMessage());
+            return true;
+        }
+        monitors.computeIfAbsent(toNode, n -> new ConcurrentHashMap<>()).put(ref, new Monitor(caller, placeholderOn(toNode)));
+        transmit(toNode, new Frame.CallNamed(name, caller, ref, bytes));
+        return true;
+    }
+
+    @Override
+    public boolean monitorNamed(Pid watcher, String toNode, String name, Ref ref) {
+        if (!transport.isConnected(toNode)) return false;
+        monitors.computeIfAbsent(toNode, n -> new ConcurrentHashMap<>()).put(ref, new Monitor(watcher, placeholderOn(toNode)));
+        transmit(toNode, new Frame.MonitorNamed(watcher, name, ref));
+        return true;
+    }
+
+    /** Stands for the process behind a name on {@code node} (the core does the same). */
+    private static Pid placeholderOn(String node) {
+        return new Pid(node, 0, 0);
+    }
+
+    private static final byte PLAIN = 0, CAST = 1;
+
+    private static byte[] plainMarker(byte[] payload) { return prefixed(PLAIN, payload); }
+
+    private static byte[] castMarker(byte[] payload) { return prefixed(CAST, payload); }
+
+    private static byte[] prefixed(byte tag, byte[] payload) {
+        byte[] out = new byte[payload.length + 1];
+        out[0] = tag;
+        System.arraycopy(payload, 0, out, 1, payload.length);
+        return out;
     }
 
     @Override
@@ -125,7 +204,8 @@ public final class FrameRouter implements RemoteNodes {
     @Override
     public void demonitor(Pid target, Ref ref) {
         Map<Ref, Monitor> m = monitors.get(target.node());
-        if (m != null) m.remove(ref);
+        // gone already: it fired, its node was lost, or the reply to its call ended it
+        if (m == null || m.remove(ref) == null) return;
         transmit(target.node(), new Frame.Demonitor(target, ref));
     }
 
@@ -161,9 +241,44 @@ public final class FrameRouter implements RemoteNodes {
     private void dispatch(String fromNode, Frame frame) throws FrameException {
         switch (frame) {
             case Frame.Send f -> signals.message(f.to(), serializer.deserialize(f.payload()));
-            case Frame.Call f -> signals.call(f.to(), f.caller(), f.ref(), serializer.deserialize(f.request()));
+            case Frame.Call f -> {
+                Object request = serializer.deserialize(f.request());
+                acceptMonitor(fromNode, f.caller(), f.to(), f.ref());
+                signals.call(f.to(), f.caller(), f.ref(), request);
+            }
+            case Frame.CallNamed f -> {
+                Object request = serializer.deserialize(f.request());
+                Pid to = node.whereis(f.name());
+                if (to == null) {
+                    transmit(fromNode, new Frame.Down(f.caller(), f.ref(), placeholderOn(node.name()), ExitReason.NOPROC));
+                } else {
+                    acceptMonitor(fromNode, f.caller(), to, f.ref());
+                    signals.call(to, f.caller(), f.ref(), request);
+                }
+            }
+            case Frame.MonitorNamed f -> {
+                Pid target = node.whereis(f.name());
+                if (target == null) {
+                    transmit(fromNode, new Frame.Down(f.watcher(), f.ref(), placeholderOn(node.name()), ExitReason.NOPROC));
+                } else {
+                    acceptMonitor(fromNode, f.watcher(), target, f.ref());
+                }
+            }
+            case Frame.SendNamed f -> {
+                byte[] p = f.payload();
+                if (p.length == 0 || p[0] > CAST) throw new FrameException("named message without a valid kind byte");
+                Object value = serializer.deserialize(java.util.Arrays.copyOfRange(p, 1, p.length));
+                Pid to = node.whereis(f.name());
+                if (to != null) signals.message(to, p[0] == CAST ? new Cast(value) : value);
+            }
             case Frame.Cast f -> signals.message(f.to(), new Cast(serializer.deserialize(f.request())));
-            case Frame.Reply f -> signals.message(f.to(), new Reply(f.ref(), serializer.deserialize(f.value())));
+            case Frame.Reply f -> {
+                Object value = serializer.deserialize(f.value());
+                // the server's node ended the call's monitor when it sent this reply
+                Map<Ref, Monitor> m = monitors.get(fromNode);
+                if (m != null) m.remove(f.ref());
+                signals.message(f.to(), new Reply(f.ref(), value));
+            }
             case Frame.Exit f -> {
                 if (f.fromLink()) forgetLink(fromNode, new Link(f.to(), f.from()));
                 signals.exit(f.from(), f.to(), f.reason(), f.fromLink());
@@ -176,14 +291,12 @@ public final class FrameRouter implements RemoteNodes {
                 forgetLink(fromNode, new Link(f.to(), f.from()));
                 signals.unlink(f.from(), f.to());
             }
-            case Frame.Monitor f -> {
-                watchedHere.computeIfAbsent(fromNode, n -> new ConcurrentHashMap<>()).put(f.ref(), f.target());
-                signals.monitor(f.watcher(), f.target(), f.ref());
-            }
+            case Frame.Monitor f -> acceptMonitor(fromNode, f.watcher(), f.target(), f.ref());
             case Frame.Demonitor f -> {
                 Map<Ref, Pid> w = watchedHere.get(fromNode);
-                if (w != null) w.remove(f.ref());
-                signals.demonitor(f.target(), f.ref());
+                Pid actual = w == null ? null : w.remove(f.ref());
+                // a monitor of a name was set on the process the name had: use that
+                signals.demonitor(actual != null ? actual : f.target(), f.ref());
             }
             case Frame.Down f -> {
                 Map<Ref, Monitor> m = monitors.get(fromNode);
@@ -191,6 +304,11 @@ public final class FrameRouter implements RemoteNodes {
                 signals.down(f.watcher(), new Down(f.ref(), f.pid(), f.reason()));
             }
         }
+    }
+
+    private void acceptMonitor(String fromNode, Pid watcher, Pid target, Ref ref) {
+        watchedHere.computeIfAbsent(fromNode, n -> new ConcurrentHashMap<>()).put(ref, target);
+        signals.monitor(watcher, target, ref);
     }
 
     /**

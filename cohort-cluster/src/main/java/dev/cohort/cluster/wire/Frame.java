@@ -17,8 +17,21 @@ public sealed interface Frame {
     /** A plain message to {@code to}. */
     record Send(Pid to, byte[] payload) implements Frame {}
 
-    /** A call request to {@code to} from {@code caller}, answered by a {@link Reply} with {@code ref}. */
+    /**
+     * A call request to {@code to} from {@code caller}, answered by a {@link Reply} with
+     * {@code ref}. It also sets up the caller's monitor {@code ref} of {@code to}, which the
+     * reply removes, so a call is one frame each way.
+     */
     record Call(Pid to, Pid caller, Ref ref, byte[] request) implements Frame {}
+
+    /** A plain message to the process registered as {@code name} on the receiving node. */
+    record SendNamed(String name, byte[] payload) implements Frame {}
+
+    /** A {@link Call} to the process registered as {@code name}; {@link Down} noproc if there is none. */
+    record CallNamed(String name, Pid caller, Ref ref, byte[] request) implements Frame {}
+
+    /** {@code watcher} monitors the process registered as {@code name}; {@link Down} noproc if there is none. */
+    record MonitorNamed(Pid watcher, String name, Ref ref) implements Frame {}
 
     /** A cast request to {@code to}. */
     record Cast(Pid to, byte[] request) implements Frame {}

@@ -18,7 +18,7 @@ import java.util.Objects;
  * frame   := version:u8 (=1) type:u8 body            (no trailing bytes)
  * pid     := node:str creation:varlong id:varlong
  * ref     := node:str creation:varlong id:varlong
- * str     := length:varint utf8-bytes                (at most 1,024 bytes: node names)
+ * str     := length:varint utf8-bytes                (at most 1,024 bytes: node and process names)
  * bytes   := length:varint raw                       (at most the frame limit)
  * reason  := tag:u8 ...   normal | shutdown [detail:value?] | kill | killed | noproc
  *                       | noconnection | crashed class:str8k message:str8k? | custom value
@@ -38,7 +38,7 @@ public final class FrameCodec {
     private static final int MAX_TEXT = 8192;
 
     private static final int SEND = 1, CALL = 2, CAST = 3, REPLY = 4, EXIT = 5, LINK = 6, UNLINK = 7,
-            MONITOR = 8, DEMONITOR = 9, DOWN = 10;
+            MONITOR = 8, DEMONITOR = 9, DOWN = 10, SEND_NAMED = 11, CALL_NAMED = 12, MONITOR_NAMED = 13;
     private static final int R_NORMAL = 0, R_SHUTDOWN = 1, R_SHUTDOWN_DETAIL = 2, R_KILL = 3, R_KILLED = 4,
             R_NOPROC = 5, R_NOCONNECTION = 6, R_CRASHED = 7, R_CUSTOM = 8;
 
@@ -72,6 +72,9 @@ public final class FrameCodec {
             case Frame.Monitor f -> { out.u8(MONITOR); pid(out, f.watcher()); pid(out, f.target()); ref(out, f.ref()); }
             case Frame.Demonitor f -> { out.u8(DEMONITOR); pid(out, f.target()); ref(out, f.ref()); }
             case Frame.Down f -> { out.u8(DOWN); pid(out, f.watcher()); ref(out, f.ref()); pid(out, f.pid()); reason(out, f.reason()); }
+            case Frame.SendNamed f -> { out.u8(SEND_NAMED); name(out, f.name()); out.bytes(f.payload()); }
+            case Frame.CallNamed f -> { out.u8(CALL_NAMED); name(out, f.name()); pid(out, f.caller()); ref(out, f.ref()); out.bytes(f.request()); }
+            case Frame.MonitorNamed f -> { out.u8(MONITOR_NAMED); pid(out, f.watcher()); name(out, f.name()); ref(out, f.ref()); }
         }
         if (out.size() > maxFrame) throw new IllegalArgumentException("frame of " + out.size() + " bytes exceeds the limit of " + maxFrame);
         return out.toBytes();
@@ -81,6 +84,12 @@ public final class FrameCodec {
         out.str(p.node());
         out.varlong(p.creation());
         out.varlong(p.id());
+    }
+
+    private static void name(Out out, String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        if (b.length == 0 || b.length > MAX_NODE_NAME) throw new IllegalArgumentException("a registered name must be 1.." + MAX_NODE_NAME + " UTF-8 bytes, got " + b.length);
+        out.bytes(b);
     }
 
     private static void ref(Out out, Ref r) {
@@ -137,6 +146,9 @@ public final class FrameCodec {
             case MONITOR -> new Frame.Monitor(pid(in), pid(in), ref(in));
             case DEMONITOR -> new Frame.Demonitor(pid(in), ref(in));
             case DOWN -> new Frame.Down(pid(in), ref(in), pid(in), reason(in));
+            case SEND_NAMED -> new Frame.SendNamed(name(in), in.bytes());
+            case CALL_NAMED -> new Frame.CallNamed(name(in), pid(in), ref(in), in.bytes());
+            case MONITOR_NAMED -> new Frame.MonitorNamed(pid(in), name(in), ref(in));
             default -> throw new FrameException("unknown frame type " + type);
         };
         if (in.remaining() != 0) throw new FrameException(in.remaining() + " unexpected trailing bytes after a frame of type " + type);
@@ -150,6 +162,12 @@ public final class FrameCodec {
         if (node.isEmpty()) throw new FrameException("pid with an empty node name");
         if (id < 0) throw new FrameException("pid with a negative id " + id);
         return new Pid(node, creation, id);
+    }
+
+    private static String name(In in) throws FrameException {
+        String name = in.str(MAX_NODE_NAME);
+        if (name.isBlank()) throw new FrameException("blank registered name");
+        return name;
     }
 
     private static Ref ref(In in) throws FrameException {
@@ -225,6 +243,11 @@ public final class FrameCodec {
 
         int remaining() { return buf.length - pos; }
 
+        private boolean ascii(int from, int len) {
+            for (int i = from, end = from + len; i < end; i++) if (buf[i] < 0) return false;
+            return true;
+        }
+
         int u8() throws FrameException {
             if (pos >= buf.length) throw new FrameException("truncated frame at byte " + pos);
             return buf[pos++] & 0xFF;
@@ -265,6 +288,11 @@ public final class FrameCodec {
 
         String str(int max) throws FrameException {
             int len = length(max);
+            if (ascii(pos, len)) { // the common case (node names): no decoder needed
+                String s = new String(buf, pos, len, StandardCharsets.US_ASCII);
+                pos += len;
+                return s;
+            }
             CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
             try {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.process.Address;
 import dev.cohort.process.CallException;
 import dev.cohort.process.Down;
 import dev.cohort.process.Exit;
@@ -198,5 +199,72 @@ class FrameRouterTest {
         });
         assertThat(reply).isEqualTo("still here");
         assertThat(gotham.isAlive(sink)).isTrue();
+    }
+
+    @Test
+    void namesOnAnotherNodeAreResolvedThere() throws Exception {
+        Pid c = counter(metropolis);
+        metropolis.register("counter", c);
+        Address named = Address.remote("counter", "metropolis@127.0.0.1");
+        Integer one = gotham.call(named, "inc");
+        gotham.cast(named, "bump");
+        Integer twelve = in(gotham, self -> self.call(named, "inc"));
+        assertThat(List.of(one, twelve)).containsExactly(1, 12);
+
+        // a plain message to a remote name
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        Pid inbox = metropolis.spawn(self -> got.complete(self.receive()));
+        metropolis.register("inbox", inbox);
+        gotham.send(Address.remote("inbox", "metropolis@127.0.0.1"), new Hero("batman", 100));
+        assertThat(got.get(10, TimeUnit.SECONDS)).isEqualTo(new Hero("batman", 100));
+
+        // an unregistered name: the call fails with noproc, a monitor fires noproc at once
+        assertThatThrownBy(() -> gotham.call(Address.remote("nobody", "metropolis@127.0.0.1"), "inc"))
+                .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.NOPROC))
+                .hasMessageContaining("nobody");
+        Down d = in(gotham, self -> {
+            Ref ref = self.monitor(Address.remote("nobody", "metropolis@127.0.0.1"));
+            return self.receive(Down.class, x -> x.ref().equals(ref), Duration.ofSeconds(10)).orElseThrow();
+        });
+        assertThat(d.reason()).isEqualTo(ExitReason.NOPROC);
+        assertThat(d.pid().node()).isEqualTo("metropolis@127.0.0.1");
+    }
+
+    @Test
+    void aMonitorOfARemoteNameFiresWithTheProcessItNamedAndCanBeRemoved() throws Exception {
+        Pid c = counter(metropolis);
+        metropolis.register("counter", c);
+        Address named = Address.remote("counter", "metropolis@127.0.0.1");
+        CompletableFuture<Void> watching = new CompletableFuture<>();
+        CompletableFuture<Down> down = new CompletableFuture<>();
+        gotham.spawn(self -> {
+            Ref removed = self.monitor(named);
+            self.demonitorFlush(removed);
+            Ref ref = self.monitor(named);
+            self.call(named, "inc"); // the monitors have arrived before this reply
+            watching.complete(null);
+            down.complete(self.receive(Down.class, x -> x.ref().equals(ref), Duration.ofSeconds(30)).orElseThrow());
+        });
+        watching.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metropolis.info(c).orElseThrow().monitors() == 1);
+        metropolis.exit(c, ExitReason.KILL);
+        Down d = down.get(10, TimeUnit.SECONDS);
+        assertThat(d.pid()).isEqualTo(c);
+        assertThat(d.reason()).isEqualTo(ExitReason.KILLED);
+    }
+
+    @Test
+    void aRemoteCallLeavesNoMonitorBehindOnEitherNode() throws Exception {
+        Pid c = counter(metropolis);
+        Pid caller = gotham.spawn(self -> {
+            for (int i = 0; i < 100; i++) self.call(c, "inc");
+            self.receive();
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> gotham.info(caller).isPresent()
+                && metropolis.call(c, "inc").equals(101));
+        assertThat(metropolis.info(c).orElseThrow().monitors()).isZero();
+        // and a call the caller gave up on is demonitored on the server's node too
+        assertThatThrownBy(() -> gotham.call(c, "hang", Duration.ofMillis(50))).isInstanceOf(dev.cohort.process.CallTimeoutException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metropolis.info(c).orElseThrow().monitors() == 0);
     }
 }

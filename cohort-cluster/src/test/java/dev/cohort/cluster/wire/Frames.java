@@ -16,6 +16,10 @@ final class Frames {
         return new Pid(NODES.get(r.nextInt(NODES.size())), r.nextLong(), r.nextBoolean() ? r.nextInt(1000) : r.nextLong() & Long.MAX_VALUE);
     }
 
+    static String name(Random r) {
+        return List.of("counter", "echo", "gotham", "città-" + r.nextInt(100)).get(r.nextInt(4));
+    }
+
     static Ref ref(Random r) {
         return new Ref(NODES.get(r.nextInt(NODES.size())), r.nextLong(), r.nextLong());
     }
@@ -45,7 +49,7 @@ final class Frames {
     }
 
     static Frame frame(Random r, Serializer s) {
-        return switch (r.nextInt(10)) {
+        return switch (r.nextInt(13)) {
             case 0 -> new Frame.Send(pid(r), payload(r, s));
             case 1 -> new Frame.Call(pid(r), pid(r), ref(r), payload(r, s));
             case 2 -> new Frame.Cast(pid(r), payload(r, s));
@@ -55,6 +59,9 @@ final class Frames {
             case 6 -> new Frame.Unlink(pid(r), pid(r));
             case 7 -> new Frame.Monitor(pid(r), pid(r), ref(r));
             case 8 -> new Frame.Demonitor(pid(r), ref(r));
+            case 9 -> new Frame.SendNamed(name(r), payload(r, s));
+            case 10 -> new Frame.CallNamed(name(r), pid(r), ref(r), payload(r, s));
+            case 11 -> new Frame.MonitorNamed(pid(r), name(r), ref(r));
             default -> new Frame.Down(pid(r), ref(r), pid(r), reason(r));
         };
     }
