@@ -25,6 +25,7 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.SEQUENCER;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
@@ -128,6 +129,8 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             new STABLE(),
             auth,
             new GMS().setJoinTimeout(500),
+            // total order for multicasts (global names); unicasts, all other traffic, are untouched
+            new SEQUENCER(),
             new FRAG4()
         };
         this.channel = new JChannel(stack);
@@ -233,6 +236,15 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         if (out == null) return;
         out.queue.add(frame);
         out.flush();
+    }
+
+    @Override
+    public void broadcast(byte[] frame) {
+        try {
+            channel.send(new BytesMessage(null, frame));
+        } catch (Exception e) {
+            log.warn("{}: could not broadcast: {}", settings.nodeName(), e.toString());
+        }
     }
 
     /** Frames waiting for one member, and who is sending them. */

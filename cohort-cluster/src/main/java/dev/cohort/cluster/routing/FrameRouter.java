@@ -46,6 +46,7 @@ public final class FrameRouter implements RemoteNodes {
     private final FrameCodec codec;
     private final Serializer serializer;
     private final Transport transport;
+    private volatile java.util.function.BiConsumer<String, Frame.Global> globalHandler = (from, f) -> {};
     /** Monitors held by local watchers on processes of each remote node. */
     private final Map<String, Map<Ref, Monitor>> monitors = new ConcurrentHashMap<>();
     /** Monitors that watchers on each remote node hold on local processes: ref to target. */
@@ -220,6 +221,26 @@ public final class FrameRouter implements RemoteNodes {
         transport.send(toNode, bytes);
     }
 
+    /** Broadcasts a global-name frame to every node (this one too) in total order. */
+    public void broadcast(Frame.Global frame) {
+        byte[] bytes;
+        try {
+            bytes = codec.encode(frame);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a global-name frame: {}", e.getMessage());
+            return;
+        }
+        transport.broadcast(bytes);
+    }
+
+    /** Where global-name frames go ({@code GlobalNames}); they arrive on the transport's thread, in total order. */
+    public void onGlobal(java.util.function.BiConsumer<String, Frame.Global> handler) {
+        this.globalHandler = java.util.Objects.requireNonNull(handler);
+    }
+
+    /** The node this router serves. */
+    public Node node() { return node; }
+
     private void forgetLink(String remoteNode, Link link) {
         Set<Link> s = links.get(remoteNode);
         if (s != null) s.remove(link);
@@ -279,6 +300,7 @@ public final class FrameRouter implements RemoteNodes {
                 if (m != null) m.remove(f.ref());
                 signals.message(f.to(), new Reply(f.ref(), value));
             }
+            case Frame.Global f -> globalHandler.accept(fromNode, f);
             case Frame.Exit f -> {
                 if (f.fromLink()) forgetLink(fromNode, new Link(f.to(), f.from()));
                 signals.exit(f.from(), f.to(), f.reason(), f.fromLink());

@@ -10,4 +10,10 @@ public interface Transport {
 
     /** Sends one frame to {@code node}; dropped if it is not connected. Never blocks for long. */
     void send(String node, byte[] frame);
+
+    /**
+     * Sends one frame to every node, this one included, in a single total order: every node
+     * receives all broadcasts in the same order (global names depend on it).
+     */
+    void broadcast(byte[] frame);
 }

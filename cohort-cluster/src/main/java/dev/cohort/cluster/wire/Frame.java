@@ -56,4 +56,23 @@ public sealed interface Frame {
 
     /** Monitor {@code ref} of {@code watcher} fired: {@code pid} ended with {@code reason}. */
     record Down(Pid watcher, Ref ref, Pid pid, ExitReason reason) implements Frame {}
+
+    /**
+     * Global-name traffic, multicast to every node in one total order (JGroups' SEQUENCER), so
+     * every node applies the same claims and releases in the same order.
+     */
+    sealed interface Global extends Frame permits GlobalClaim, GlobalRelease, GlobalAnnounce {}
+
+    /** A claim of {@code name} for {@code pid}, made at {@code stamp} (ms since the epoch on the claiming node); {@code request} matches the answer. */
+    record GlobalClaim(long request, String name, Pid pid, long stamp) implements Global {}
+
+    /** {@code pid} gives up {@code name} (it ended, or was unregistered). */
+    record GlobalRelease(String name, Pid pid) implements Global {}
+
+    /** The names a node's processes hold, re-announced when the membership grows (a join or a healed partition). */
+    record GlobalAnnounce(java.util.List<GlobalClaim> held) implements Global {
+        public GlobalAnnounce {
+            held = java.util.List.copyOf(held);
+        }
+    }
 }

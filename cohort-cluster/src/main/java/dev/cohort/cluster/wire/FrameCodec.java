@@ -38,7 +38,10 @@ public final class FrameCodec {
     private static final int MAX_TEXT = 8192;
 
     private static final int SEND = 1, CALL = 2, CAST = 3, REPLY = 4, EXIT = 5, LINK = 6, UNLINK = 7,
-            MONITOR = 8, DEMONITOR = 9, DOWN = 10, SEND_NAMED = 11, CALL_NAMED = 12, MONITOR_NAMED = 13;
+            MONITOR = 8, DEMONITOR = 9, DOWN = 10, SEND_NAMED = 11, CALL_NAMED = 12, MONITOR_NAMED = 13,
+            GLOBAL_CLAIM = 14, GLOBAL_RELEASE = 15, GLOBAL_ANNOUNCE = 16;
+    /** Most names one announcement may carry. */
+    private static final int MAX_ANNOUNCED = 1 << 20;
     private static final int R_NORMAL = 0, R_SHUTDOWN = 1, R_SHUTDOWN_DETAIL = 2, R_KILL = 3, R_KILLED = 4,
             R_NOPROC = 5, R_NOCONNECTION = 6, R_CRASHED = 7, R_CUSTOM = 8;
 
@@ -75,6 +78,13 @@ public final class FrameCodec {
             case Frame.SendNamed f -> { out.u8(SEND_NAMED); name(out, f.name()); out.bytes(f.payload()); }
             case Frame.CallNamed f -> { out.u8(CALL_NAMED); name(out, f.name()); pid(out, f.caller()); ref(out, f.ref()); out.bytes(f.request()); }
             case Frame.MonitorNamed f -> { out.u8(MONITOR_NAMED); pid(out, f.watcher()); name(out, f.name()); ref(out, f.ref()); }
+            case Frame.GlobalClaim f -> { out.u8(GLOBAL_CLAIM); claim(out, f); }
+            case Frame.GlobalRelease f -> { out.u8(GLOBAL_RELEASE); name(out, f.name()); pid(out, f.pid()); }
+            case Frame.GlobalAnnounce f -> {
+                out.u8(GLOBAL_ANNOUNCE);
+                out.varlong(f.held().size());
+                for (Frame.GlobalClaim c : f.held()) claim(out, c);
+            }
         }
         if (out.size() > maxFrame) throw new IllegalArgumentException("frame of " + out.size() + " bytes exceeds the limit of " + maxFrame);
         return out.toBytes();
@@ -84,6 +94,13 @@ public final class FrameCodec {
         out.str(p.node());
         out.varlong(p.creation());
         out.varlong(p.id());
+    }
+
+    private static void claim(Out out, Frame.GlobalClaim c) {
+        out.varlong(c.request());
+        name(out, c.name());
+        pid(out, c.pid());
+        out.varlong(c.stamp());
     }
 
     private static void name(Out out, String name) {
@@ -149,6 +166,16 @@ public final class FrameCodec {
             case SEND_NAMED -> new Frame.SendNamed(name(in), in.bytes());
             case CALL_NAMED -> new Frame.CallNamed(name(in), pid(in), ref(in), in.bytes());
             case MONITOR_NAMED -> new Frame.MonitorNamed(pid(in), name(in), ref(in));
+            case GLOBAL_CLAIM -> claim(in);
+            case GLOBAL_RELEASE -> new Frame.GlobalRelease(name(in), pid(in));
+            case GLOBAL_ANNOUNCE -> {
+                long n = in.varlong();
+                // each claim takes at least 5 bytes: never trust the count further than the input
+                if (n < 0 || n > MAX_ANNOUNCED || n > in.remaining() / 5) throw new FrameException("announcement of " + n + " names does not fit in the frame");
+                java.util.List<Frame.GlobalClaim> held = new java.util.ArrayList<>((int) n);
+                for (long i = 0; i < n; i++) held.add(claim(in));
+                yield new Frame.GlobalAnnounce(held);
+            }
             default -> throw new FrameException("unknown frame type " + type);
         };
         if (in.remaining() != 0) throw new FrameException(in.remaining() + " unexpected trailing bytes after a frame of type " + type);
@@ -162,6 +189,10 @@ public final class FrameCodec {
         if (node.isEmpty()) throw new FrameException("pid with an empty node name");
         if (id < 0) throw new FrameException("pid with a negative id " + id);
         return new Pid(node, creation, id);
+    }
+
+    private static Frame.GlobalClaim claim(In in) throws FrameException {
+        return new Frame.GlobalClaim(in.varlong(), name(in), pid(in), in.varlong());
     }
 
     private static String name(In in) throws FrameException {

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 class FrameRouterTest {
     record Hero(String name, int health) {}
 
-    private final InMemoryNetwork net = new InMemoryNetwork();
+    private final TestNetwork net = new TestNetwork();
     private final ForySerializer serializer = ForySerializer.builder().allow(Hero.class).build();
-    private final Node gotham = net.join("gotham@127.0.0.1", serializer);
-    private final Node metropolis = net.join("metropolis@127.0.0.1", serializer);
+    private final Node gotham = net.joinNode("gotham@127.0.0.1", serializer);
+    private final Node metropolis = net.joinNode("metropolis@127.0.0.1", serializer);
 
     @AfterEach
     void stop() {

@@ -16,6 +16,10 @@ final class Frames {
         return new Pid(NODES.get(r.nextInt(NODES.size())), r.nextLong(), r.nextBoolean() ? r.nextInt(1000) : r.nextLong() & Long.MAX_VALUE);
     }
 
+    static Frame.GlobalClaim claim(Random r) {
+        return new Frame.GlobalClaim(r.nextLong() & Long.MAX_VALUE, name(r), pid(r), r.nextLong() & Long.MAX_VALUE);
+    }
+
     static String name(Random r) {
         return List.of("counter", "echo", "gotham", "città-" + r.nextInt(100)).get(r.nextInt(4));
     }
@@ -49,7 +53,7 @@ final class Frames {
     }
 
     static Frame frame(Random r, Serializer s) {
-        return switch (r.nextInt(13)) {
+        return switch (r.nextInt(16)) {
             case 0 -> new Frame.Send(pid(r), payload(r, s));
             case 1 -> new Frame.Call(pid(r), pid(r), ref(r), payload(r, s));
             case 2 -> new Frame.Cast(pid(r), payload(r, s));
@@ -62,6 +66,9 @@ final class Frames {
             case 9 -> new Frame.SendNamed(name(r), payload(r, s));
             case 10 -> new Frame.CallNamed(name(r), pid(r), ref(r), payload(r, s));
             case 11 -> new Frame.MonitorNamed(pid(r), name(r), ref(r));
+            case 12 -> claim(r);
+            case 13 -> new Frame.GlobalRelease(name(r), pid(r));
+            case 14 -> new Frame.GlobalAnnounce(java.util.stream.Stream.generate(() -> claim(r)).limit(r.nextInt(5)).toList());
             default -> new Frame.Down(pid(r), ref(r), pid(r), reason(r));
         };
     }

@@ -1,0 +1,296 @@
+package dev.cohort.cluster.global;
+
+import dev.cohort.cluster.routing.FrameRouter;
+import dev.cohort.cluster.wire.Frame;
+import dev.cohort.process.Address;
+import dev.cohort.process.Down;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.NameResolver;
+import dev.cohort.process.Node;
+import dev.cohort.process.Pid;
+import dev.cohort.process.ProcessContext;
+import dev.cohort.process.Ref;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster-wide unique names, as Erlang's {@code :global}: {@link #register}, {@link #whereis},
+ * {@link #unregister}, {@link #send}, and {@link #address} for calls and casts.
+ *
+ * <h2>How it stays unique</h2>
+ * Every node keeps the whole table. Claims and releases are multicast in one total order
+ * (JGroups' SEQUENCER) and every node applies them in that order with the same rule: a claim
+ * of a free name wins, a claim of a taken name loses. So within a connected cluster two
+ * concurrent claims of one name never both succeed, with no leader of Cohort's own.
+ *
+ * <h2>What frees a name</h2>
+ * The node of the holder watches it: when it ends, that node multicasts the release. When a
+ * node leaves the view (crash, kill -9, partition), every node drops the names its processes
+ * held at once.
+ *
+ * <h2>Partitions</h2>
+ * Each side of a partition keeps working and may register a name the other side also holds.
+ * When the sides merge, every node re-announces the names its processes hold; where one name
+ * has two holders, every node applies the same rule: the earlier registration (its
+ * registering node's wall-clock time, then the node name, then the pid) keeps the name, and
+ * the other holder is sent an exit signal with reason {@code Custom(}{@link NameConflict}{@code )}
+ * by its own node. All nodes reach the same winner whatever order they see the announcements in.
+ *
+ * <p>Not guaranteed: a lookup on one node right after a change elsewhere may still show the
+ * old holder for the time a multicast takes (well under a millisecond here); a holder that
+ * just ended is hidden from lookups on its own node at once but on other nodes only when its
+ * release arrives. Only processes of this node can be registered from it.
+ */
+public final class GlobalNames implements NameResolver {
+    private static final Logger log = LoggerFactory.getLogger(GlobalNames.class);
+
+    private record Holder(Pid pid, long stamp) {
+        /** The deterministic order of registrations: earlier time, then node name, then pid id. */
+        boolean before(Holder o) {
+            if (stamp != o.stamp) return stamp < o.stamp;
+            int byNode = pid.node().compareTo(o.pid.node());
+            if (byNode != 0) return byNode < 0;
+            if (pid.creation() != o.pid.creation()) return pid.creation() < o.pid.creation();
+            return pid.id() < o.pid.id();
+        }
+    }
+
+    /** Asks the keeper to watch a local holder. */
+    private record Watch(String name, Pid pid) {}
+
+    private final Node node;
+    private final FrameRouter router;
+    private final Duration timeout;
+    private final java.time.InstantSource wallClock;
+    /** The table, identical on every node once the multicasts have arrived. Changed only under {@code this}. */
+    private final Map<String, Holder> names = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Boolean>> pendingClaims = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<Void>>> pendingReleases = new HashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final Pid keeper;
+
+    /**
+     * Serves global names for the node of {@code router}. Created by {@code ClusterNode}; call
+     * {@link #nodeUp} and {@link #nodeDown} as the membership changes.
+     *
+     * @param timeout how long {@link #register} and {@link #unregister} wait for their multicast
+     */
+    public GlobalNames(FrameRouter router, Duration timeout) {
+        this(router, timeout, java.time.InstantSource.system());
+    }
+
+    /** As {@link #GlobalNames(FrameRouter, Duration)}, with the wall clock that stamps registrations. */
+    public GlobalNames(FrameRouter router, Duration timeout, java.time.InstantSource wallClock) {
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.router = Objects.requireNonNull(router, "router");
+        this.node = router.node();
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.keeper = node.spawn(this::keep);
+        router.onGlobal((from, frame) -> apply(frame));
+    }
+
+    /**
+     * Registers local process {@code pid} under {@code name} cluster-wide.
+     *
+     * @return {@code true} if registered (or it already held the name), {@code false} if another process holds it
+     * @throws IllegalArgumentException if {@code pid} is not a live process of this node
+     * @throws IllegalStateException if the claim was not confirmed within the timeout (the cluster is unreachable)
+     */
+    public boolean register(String name, Pid pid) {
+        checkName(name);
+        Objects.requireNonNull(pid, "pid");
+        if (!node.isAlive(pid)) throw new IllegalArgumentException("cannot register global name " + name + ": " + pid + " is not a live process of " + node.name());
+        long request = requests.incrementAndGet();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        pendingClaims.put(request, answer);
+        router.broadcast(new Frame.GlobalClaim(request, name, pid, wallClock.millis()));
+        try {
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // if the claim is applied later, apply() sees nobody waiting and releases the name
+            pendingClaims.remove(request);
+            throw new IllegalStateException("the claim of global name " + name + " was not confirmed within " + timeout + "; is the cluster reachable?");
+        } catch (InterruptedException e) {
+            pendingClaims.remove(request);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering global name " + name, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Removes {@code name} and waits until this node has applied the removal.
+     *
+     * @return {@code false} if the name was not registered
+     */
+    public boolean unregister(String name) {
+        checkName(name);
+        Holder h = names.get(name);
+        if (h == null) return false;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            pendingReleases.computeIfAbsent(name, n -> new ArrayList<>()).add(done);
+        }
+        router.broadcast(new Frame.GlobalRelease(name, h.pid()));
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the release of global name " + name + " was not confirmed within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while unregistering global name " + name, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The process registered under {@code name} anywhere in the cluster, or null. A local read; never blocks. */
+    public Pid whereis(String name) {
+        Holder h = names.get(name);
+        if (h == null) return null;
+        if (h.pid().node().equals(node.name()) && !node.isAlive(h.pid())) return null;
+        return h.pid();
+    }
+
+    /** Sends {@code message} to the process registered under {@code name}; dropped if there is none. */
+    public void send(String name, Object message) {
+        Pid pid = whereis(name);
+        if (pid != null) node.send(pid, message);
+    }
+
+    /** An address for send, call and cast that resolves {@code name} here each time it is used. */
+    public Address address(String name) {
+        checkName(name);
+        return Address.via(this, name);
+    }
+
+    /** Every global name and its holder, as this node sees them (a snapshot). */
+    public Map<String, Pid> registered() {
+        Map<String, Pid> out = new TreeMap<>();
+        names.forEach((n, h) -> out.put(n, h.pid()));
+        return out;
+    }
+
+    @Override
+    public Pid whereis(Object key) {
+        return key instanceof String s ? whereis(s) : null;
+    }
+
+    @Override
+    public Pid registerSelf(ProcessContext self, Object key) {
+        if (!(key instanceof String name)) throw new IllegalArgumentException("a global name is a String, got " + key);
+        if (register(name, self.self())) return null;
+        Pid holder = whereis(name);
+        return holder != null ? holder : self.self();
+    }
+
+    @Override
+    public String toString() { return "global"; }
+
+    // ------------------------------------------------------------------ membership
+
+    /** A node joined (or a partition healed): tell everyone which names this node's processes hold. */
+    public void nodeUp(String other) {
+        List<Frame.GlobalClaim> held = new ArrayList<>();
+        names.forEach((n, h) -> {
+            if (h.pid().node().equals(node.name())) held.add(new Frame.GlobalClaim(0, n, h.pid(), h.stamp()));
+        });
+        if (!held.isEmpty()) router.broadcast(new Frame.GlobalAnnounce(held));
+    }
+
+    /** A node left: its processes hold no names any more. */
+    public synchronized void nodeDown(String lost) {
+        names.values().removeIf(h -> h.pid().node().equals(lost));
+    }
+
+    // ------------------------------------------------------------------ applying the total order
+
+    private synchronized void apply(Frame.Global frame) {
+        switch (frame) {
+            case Frame.GlobalClaim c -> claim(c);
+            case Frame.GlobalRelease r -> release(r.name(), r.pid());
+            case Frame.GlobalAnnounce a -> a.held().forEach(this::merge);
+        }
+    }
+
+    private void claim(Frame.GlobalClaim c) {
+        Holder h = names.get(c.name());
+        boolean won = h == null || h.pid().equals(c.pid());
+        if (h == null) names.put(c.name(), new Holder(c.pid(), c.stamp()));
+        if (!c.pid().node().equals(node.name())) return;
+        CompletableFuture<Boolean> waiting = pendingClaims.remove(c.request());
+        if (won) node.send(keeper, new Watch(c.name(), c.pid()));
+        if (waiting != null) {
+            waiting.complete(won);
+        } else if (won && h == null) {
+            router.broadcast(new Frame.GlobalRelease(c.name(), c.pid())); // its caller gave up waiting
+        }
+    }
+
+    private void release(String name, Pid pid) {
+        Holder h = names.get(name);
+        if (h != null && h.pid().equals(pid)) names.remove(name);
+        List<CompletableFuture<Void>> waiting = pendingReleases.remove(name);
+        if (waiting != null) waiting.forEach(f -> f.complete(null));
+    }
+
+    /** An announced holder meets this node's table: add it, or resolve a conflict by the rule. */
+    private void merge(Frame.GlobalClaim c) {
+        Holder incoming = new Holder(c.pid(), c.stamp());
+        Holder h = names.get(c.name());
+        if (h == null) {
+            names.put(c.name(), incoming);
+            return;
+        }
+        if (h.pid().equals(c.pid())) return;
+        Holder winner = h.before(incoming) ? h : incoming;
+        Holder loser = winner == h ? incoming : h;
+        names.put(c.name(), winner);
+        if (loser.pid().node().equals(node.name())) {
+            log.warn("{}: global name {} was held on both sides of a partition; {} keeps it, {} exits", node.name(), c.name(), winner.pid(), loser.pid());
+            node.exit(loser.pid(), ExitReason.of(new NameConflict(c.name(), winner.pid())));
+        }
+    }
+
+    // ------------------------------------------------------------------ the keeper
+
+    /** Watches local holders; multicasts the release of every name a holder had when it ends. */
+    private void keep(ProcessContext self) {
+        Map<Ref, Watch> watching = new HashMap<>();
+        java.util.Set<Watch> watched = new java.util.HashSet<>();
+        for (;;) {
+            switch (self.receive()) {
+                case Watch w -> {
+                    if (watched.add(w)) watching.put(self.monitor(w.pid()), w);
+                }
+                case Down d -> {
+                    Watch w = watching.remove(d.ref());
+                    if (w != null) {
+                        watched.remove(w);
+                        router.broadcast(new Frame.GlobalRelease(w.name(), w.pid()));
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a global name must not be blank");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.cohort.cluster.global;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cohort.cluster.routing.FrameRouter;
+import dev.cohort.cluster.routing.TestNetwork;
+import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.process.Down;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.From;
+import dev.cohort.process.Node;
+import dev.cohort.process.Pid;
+import dev.cohort.process.ProcessContext;
+import dev.cohort.process.Ref;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.Next;
+import dev.cohort.server.StartOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The rules of global names, on three nodes joined in memory (the OS-process tests run them over JGroups). */
+class GlobalNamesTest {
+    private static final List<String> NAMES = List.of("gotham@127.0.0.1", "metropolis@127.0.0.1", "capitol@127.0.0.1");
+    private final TestNetwork net = new TestNetwork();
+    private final Map<String, AtomicLong> clocks = new ConcurrentHashMap<>();
+    private final Map<String, GlobalNames> global = new ConcurrentHashMap<>();
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+    GlobalNamesTest() {
+        for (String n : NAMES) {
+            FrameRouter r = net.join(n, ForySerializer.builder().build());
+            AtomicLong clock = new AtomicLong(1_000);
+            clocks.put(n, clock);
+            nodes.put(n, r.node());
+            global.put(n, new GlobalNames(r, Duration.ofSeconds(10), () -> Instant.ofEpochMilli(clock.get())));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.values().forEach(n -> n.shutdown(Duration.ofSeconds(5)));
+    }
+
+    private Node node(int i) { return nodes.get(NAMES.get(i)); }
+
+    private GlobalNames global(int i) { return global.get(NAMES.get(i)); }
+
+    private static Pid idle(Node node) {
+        return node.spawn(ProcessContext::receive);
+    }
+
+    @Test
+    void aNameIsUniqueAndVisibleFromEveryNode() {
+        Pid batman = idle(node(0));
+        assertThat(global(0).register("gotham", batman)).isTrue();
+        assertThat(global(0).register("gotham", batman)).as("the holder again").isTrue();
+        for (int i = 0; i < 3; i++) assertThat(global(i).whereis("gotham")).isEqualTo(batman);
+        assertThat(global(1).register("gotham", idle(node(1)))).isFalse();
+        assertThat(global(2).registered()).containsEntry("gotham", batman);
+
+        assertThatThrownBy(() -> global(1).register("x", batman)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a live process of metropolis");
+        assertThat(global(1).unregister("gotham")).isTrue();
+        for (int i = 0; i < 3; i++) assertThat(global(i).whereis("gotham")).isNull();
+        assertThat(global(1).unregister("gotham")).isFalse();
+    }
+
+    @Test
+    void concurrentClaimsOfOneNameFromEveryNodeHaveExactlyOneWinner() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            String name = "city-" + round;
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Boolean>> wins = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                Pid p = idle(node(n));
+                wins.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return global(n).register(name, p);
+                }));
+            }
+            go.countDown();
+            long winners = 0;
+            for (CompletableFuture<Boolean> w : wins) if (w.get(10, TimeUnit.SECONDS)) winners++;
+            assertThat(winners).as(name).isEqualTo(1);
+            Pid holder = global(0).whereis(name);
+            for (int i = 1; i < 3; i++) assertThat(global(i).whereis(name)).isEqualTo(holder);
+        }
+    }
+
+    @Test
+    void aNameIsFreedWhenItsHolderEndsOrItsNodeIsLost() {
+        Pid batman = idle(node(0));
+        Pid superman = idle(node(1));
+        global(0).register("gotham", batman);
+        global(1).register("metropolis", superman);
+        node(0).exit(batman, ExitReason.KILL);
+        await().atMost(Duration.ofSeconds(10)).until(() -> global(1).whereis("gotham") == null && global(2).whereis("gotham") == null);
+        assertThat(global(0).whereis("gotham")).isNull();
+
+        net.lose(NAMES.get(1));
+        global(0).nodeDown(NAMES.get(1));
+        global(2).nodeDown(NAMES.get(1));
+        assertThat(global(0).whereis("metropolis")).isNull();
+        assertThat(global(2).registered()).doesNotContainKey("metropolis");
+    }
+
+    @Test
+    void afterAPartitionHealsTheEarlierRegistrationKeepsTheNameAndTheOtherExitsWithTheReason() throws Exception {
+        String capitol = NAMES.get(2);
+        net.lose(capitol);
+        for (int i = 0; i < 2; i++) global(i).nodeDown(capitol);
+        global(2).nodeDown(NAMES.get(0));
+        global(2).nodeDown(NAMES.get(1));
+
+        clocks.get(capitol).set(5_000);
+        Pid late = idle(node(2));
+        CompletableFuture<Down> lateDown = watch(node(2), late);
+        assertThat(global(2).register("gotham", late)).isTrue();
+        clocks.get(NAMES.get(1)).set(2_000); // registered earlier, on the other side
+        Pid early = idle(node(1));
+        assertThat(global(1).register("gotham", early)).isTrue();
+        assertThat(global(0).whereis("gotham")).isEqualTo(early);
+        assertThat(global(2).whereis("gotham")).isEqualTo(late);
+
+        net.heal(capitol);
+        for (int i = 0; i < 2; i++) global(i).nodeUp(capitol);
+        global(2).nodeUp(NAMES.get(0));
+        global(2).nodeUp(NAMES.get(1));
+
+        for (int i = 0; i < 3; i++) assertThat(global(i).whereis("gotham")).isEqualTo(early);
+        Down d = lateDown.get(10, TimeUnit.SECONDS);
+        assertThat(d.reason()).isEqualTo(ExitReason.of(new NameConflict("gotham", early)));
+        assertThat(node(1).isAlive(early)).isTrue();
+    }
+
+    @Test
+    void aServerStartedUnderAGlobalNameIsCalledFromAnyNode() {
+        GenServer.start(node(2), new GenServer<Integer>() {
+            @Override public Next<Integer> init(ProcessContext self) { return Next.ok(0); }
+            @Override public Next<Integer> handleCall(Object req, From from, Integer n) { return Next.reply(n + 1, n + 1); }
+        }, StartOptions.via(global(2), "capitol"));
+        Integer one = node(0).call(global(0).address("capitol"), "inc");
+        Integer two = node(1).call(global(1).address("capitol"), "inc");
+        assertThat(List.of(one, two)).containsExactly(1, 2);
+        assertThatThrownBy(() -> GenServer.start(node(0), new GenServer<Integer>() {
+            @Override public Next<Integer> init(ProcessContext self) { return Next.ok(0); }
+        }, StartOptions.via(global(0), "capitol"))).isInstanceOf(dev.cohort.server.AlreadyStartedException.class);
+    }
+
+    private static CompletableFuture<Down> watch(Node node, Pid target) throws Exception {
+        CompletableFuture<Down> down = new CompletableFuture<>();
+        CompletableFuture<Void> set = new CompletableFuture<>();
+        node.spawn(self -> {
+            Ref ref = self.monitor(target);
+            set.complete(null);
+            down.complete(self.receive(Down.class, x -> x.ref().equals(ref), Duration.ofSeconds(30)).orElseThrow());
+        });
+        set.get(10, TimeUnit.SECONDS);
+        return down;
+    }
+}
