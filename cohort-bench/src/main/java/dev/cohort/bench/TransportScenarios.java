@@ -113,7 +113,7 @@ final class TransportScenarios {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-Xmx512m", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-                name, String.valueOf(port), "bench-cookie", "127.0.0.1:" + seedPort)
+                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         STARTED.add(p);
         List<String> lines = new CopyOnWriteArrayList<>();

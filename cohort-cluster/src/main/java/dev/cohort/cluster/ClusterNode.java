@@ -1,10 +1,15 @@
 package dev.cohort.cluster;
 
+import dev.cohort.cluster.discovery.Discovery;
+import dev.cohort.cluster.global.GlobalNames;
 import dev.cohort.cluster.jgroups.JGroupsTransport;
 import dev.cohort.cluster.routing.FrameRouter;
+import dev.cohort.cluster.spawn.RemoteSpawn;
+import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.cluster.wire.Serializer;
 import dev.cohort.process.Node;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -13,61 +18,175 @@ import java.util.function.Consumer;
 
 /**
  * A {@link Node} that is part of a cluster: its processes send to, call, link to and monitor
- * processes on other nodes with the same API as local ones. Membership, failure detection and
- * transport are JGroups'; a lost node fires {@code noconnection} on every monitor and link
- * that crossed to it.
+ * processes on other nodes with the same API as local ones, by pid or by
+ * {@code Address.remote(name, node)}. Membership, failure detection, discovery and transport
+ * are JGroups'; a lost node fires {@code noconnection} on every monitor and link that crossed
+ * to it, and fails pending calls to it at once.
  *
- * <p>In progress (issue 3): remote names ({@code {name, node}}), global names, discovery
- * other than a static seed list, and TLS are not here yet.
+ * <pre>{@code
+ * try (ClusterNode gotham = ClusterNode.builder()
+ *         .name("gotham@127.0.0.1").port(4370).cookie("secret")
+ *         .discovery(Discovery.staticHosts(List.of(new InetSocketAddress("127.0.0.1", 4371))))
+ *         .start()) {
+ *     gotham.global().register("gotham", pid);
+ *     Integer n = gotham.node().call(Address.remote("counter", "metropolis@127.0.0.1"), "inc");
+ * }
+ * }</pre>
+ *
+ * <p>Also here: {@link #global()} names (Erlang's {@code :global}), {@link #spawner()} for
+ * remote spawn, node up/down events ({@link #onNodeEvent}).
  */
 public final class ClusterNode implements AutoCloseable {
     private final Node node;
     private final JGroupsTransport transport;
+    private final FrameRouter router;
+    private final GlobalNames global;
+    private final RemoteSpawn spawner;
+    private final Discovery discovery;
     private final List<Consumer<NodeEvent>> listeners = new CopyOnWriteArrayList<>();
 
-    /** A node joining or leaving this node's view of the cluster. */
+    /** A node joining ({@code up}) or leaving this node's view of the cluster. */
     public record NodeEvent(String node, boolean up) {}
 
-    private ClusterNode(String name, String host, int port, List<InetSocketAddress> seeds, String cookie, Serializer serializer) throws Exception {
-        this.node = Node.builder().name(name).build();
-        FrameRouter[] router = new FrameRouter[1];
-        this.transport = new JGroupsTransport(new JGroupsTransport.Settings(name, host, port, seeds, cookie),
-                (from, bytes) -> router[0].onFrame(from, bytes),
-                up -> listeners.forEach(l -> l.accept(new NodeEvent(up, true))),
-                down -> {
-                    router[0].nodeDown(down);
-                    listeners.forEach(l -> l.accept(new NodeEvent(down, false)));
-                });
-        router[0] = new FrameRouter(node, serializer, transport);
-        node.attach(router[0]);
+    private ClusterNode(Builder b, String host) throws Exception {
+        this.node = Node.builder().name(b.name).build();
+        this.discovery = b.discovery;
+        try {
+            this.transport = new JGroupsTransport(
+                    new JGroupsTransport.Settings(b.name, host, b.port, b.discovery, b.cookie, b.encryptionSecret, b.tls),
+                    this::onFrame, this::onNodeUp, this::onNodeDown);
+            this.router = new FrameRouter(node, b.serializer, transport);
+            node.attach(router);
+            this.global = new GlobalNames(router, b.globalTimeout);
+            this.spawner = new RemoteSpawn(node);
+            transport.connect();
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
     }
+
+    private void onFrame(String from, byte[] bytes) { router.onFrame(from, bytes); }
+
+    private void onNodeUp(String up) {
+        global.nodeUp(up);
+        listeners.forEach(l -> l.accept(new NodeEvent(up, true)));
+    }
+
+    private void onNodeDown(String down) {
+        router.nodeDown(down);
+        global.nodeDown(down);
+        listeners.forEach(l -> l.accept(new NodeEvent(down, false)));
+    }
+
+    /** Settings for a new node. */
+    public static Builder builder() { return new Builder(); }
 
     /**
      * Starts a node named {@code name} (for example {@code gotham@127.0.0.1}), listening on
-     * {@code port} of its host part, and joins the nodes at {@code seeds}.
-     *
-     * @throws SecurityException if the cluster refuses the cookie
+     * {@code port} of its host part, joining the nodes at {@code seeds}: the short form of
+     * {@link #builder()}.
      */
     public static ClusterNode start(String name, int port, List<InetSocketAddress> seeds, String cookie, Serializer serializer) throws Exception {
-        Objects.requireNonNull(name, "name");
-        int at = name.indexOf('@');
-        if (at < 1 || at == name.length() - 1) throw new IllegalArgumentException("node name must look like NAME@HOST, got: " + name);
-        return new ClusterNode(name, name.substring(at + 1), port, seeds, cookie, serializer);
+        return builder().name(name).port(port).discovery(Discovery.staticHosts(seeds)).cookie(cookie).serializer(serializer).start();
     }
 
     /** The local node: spawn, send, call as usual. */
     public Node node() { return node; }
 
+    /** The name of this node, {@code NAME@HOST}. */
+    public String name() { return node.name(); }
+
+    /** Cluster-wide unique names (Erlang's {@code :global}). */
+    public GlobalNames global() { return global; }
+
+    /** Starting processes on other nodes. */
+    public RemoteSpawn spawner() { return spawner; }
+
+    /** How this node finds the others. */
+    public Discovery discovery() { return discovery; }
+
     /** The other nodes currently connected. */
     public Set<String> connectedNodes() { return transport.connectedNodes(); }
 
-    /** Subscribes to node up/down events (Erlang's {@code monitor_nodes}). */
-    public void onNodeEvent(Consumer<NodeEvent> listener) { listeners.add(listener); }
+    /**
+     * Subscribes to node up/down events (Erlang's {@code monitor_nodes}). Events already past
+     * are not replayed: read {@link #connectedNodes()} after subscribing.
+     */
+    public void onNodeEvent(Consumer<NodeEvent> listener) { listeners.add(Objects.requireNonNull(listener)); }
+
+    /**
+     * Fault injection for partition tests and chaos drills: while isolated, this node drops all
+     * traffic (JGroups' DISCARD), as if its network were cut. See {@link JGroupsTransport#isolate}.
+     */
+    public void isolate(boolean isolated) { transport.isolate(isolated); }
 
     /** Leaves the cluster, then ends every local process. */
     @Override
     public void close() {
         transport.close();
         node.close();
+    }
+
+    @Override
+    public String toString() { return "ClusterNode[" + node.name() + ", " + discovery.describe() + "]"; }
+
+    /**
+     * Settings of a node, then {@link #start()}. Required: {@link #name} and {@link #cookie}.
+     * Defaults: port 4370, no seeds (a cluster of one until others join it), the default
+     * serializer with only Cohort's own types and common JDK values allowed, no encryption.
+     */
+    public static final class Builder {
+        private String name;
+        private int port = 4370;
+        private String cookie;
+        private Discovery discovery = Discovery.staticHosts(List.of());
+        private Serializer serializer;
+        private String encryptionSecret;
+        private JGroupsTransport.Tls tls;
+        private Duration globalTimeout = Duration.ofSeconds(10);
+
+        private Builder() {}
+
+        /** {@code NAME@HOST}; the node listens on HOST. */
+        public Builder name(String name) { this.name = name; return this; }
+
+        /** The TCP port to listen on (1..65535). */
+        public Builder port(int port) { this.port = port; return this; }
+
+        /** The shared secret every node of the cluster holds. */
+        public Builder cookie(String cookie) { this.cookie = cookie; return this; }
+
+        /** How to find the other nodes. */
+        public Builder discovery(Discovery discovery) { this.discovery = Objects.requireNonNull(discovery, "discovery"); return this; }
+
+        /** The serializer of user messages, with its class allow-list. */
+        public Builder serializer(Serializer serializer) { this.serializer = serializer; return this; }
+
+        /** Encrypts all traffic, discovery answers included, with a key derived from {@code secret}. */
+        public Builder encryption(String secret) { this.encryptionSecret = secret; return this; }
+
+        /** TLS between nodes. */
+        public Builder tls(JGroupsTransport.Tls tls) { this.tls = tls; return this; }
+
+        /** How long global-name registrations wait for the cluster (default 10 s). */
+        public Builder globalTimeout(Duration timeout) { this.globalTimeout = Objects.requireNonNull(timeout); return this; }
+
+        /**
+         * Starts the node and joins the cluster; returns once it is in a view.
+         *
+         * @throws IllegalArgumentException for a bad name, port, or cookie
+         * @throws SecurityException if the cluster refused the cookie
+         * @throws Exception if the node cannot listen (for example, the port is taken)
+         */
+        public ClusterNode start() throws Exception {
+            if (name == null) throw new IllegalArgumentException("a node needs a name, NAME@HOST");
+            int at = name.indexOf('@');
+            if (at < 1 || at == name.length() - 1) throw new IllegalArgumentException("node name must look like NAME@HOST, got: " + name);
+            if (cookie == null || cookie.isEmpty()) throw new IllegalArgumentException("a node needs a cookie (the cluster's shared secret)");
+            if (port <= 0 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, got " + port);
+            if (serializer == null) serializer = ForySerializer.builder().build();
+            return new ClusterNode(this, name.substring(at + 1));
+        }
     }
 }

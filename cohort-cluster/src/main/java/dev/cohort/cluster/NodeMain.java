@@ -1,54 +1,43 @@
 package dev.cohort.cluster;
 
-import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.cluster.cli.NodeCommand;
+import dev.cohort.process.Down;
+import dev.cohort.process.ExitReason;
 import dev.cohort.process.From;
 import dev.cohort.process.Pid;
 import dev.cohort.process.ProcessContext;
+import dev.cohort.process.Ref;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.Next;
 import dev.cohort.server.StartOptions;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
 
 /**
- * Starts one cluster node as its own OS process (used by the cluster tests; the full CLI with
- * picocli comes with issue 3). Arguments: {@code NAME@HOST PORT COOKIE [SEED_HOST:PORT ...]}.
- * It runs a counter GenServer registered as {@code counter} and prints
- * {@code COUNTER <node> <creation> <id>} on standard output, an echo process (answers a pid
- * with its own pid) as {@code ECHO <node> <creation> <id>}, then lines
- * {@code UP <node>} / {@code DOWN <node>} as the cluster changes.
+ * A node for cluster tests and benchmarks: {@link NodeCommand} (same options) plus fixtures a
+ * test drives from outside. It prints {@code COUNTER <node> <creation> <id>} for a counter
+ * GenServer registered as {@code counter} ("inc" → n+1, "hang" → no reply, a cast adds 10),
+ * {@code ECHO ...} for a process registered as {@code echo} that answers a pid with its own,
+ * {@code ORDER ...} for a process registered as {@code order} that checks that the Longs it
+ * receives count up from 0 (send it a pid to get {@code "ORDER <count> <inOrder>"}), then
+ * {@code UP <node>} / {@code DOWN <node>} lines.
+ *
+ * <p>Commands on standard input, one per line: {@code ISOLATE} / {@code HEAL} (cut this node
+ * off the network and back), {@code GLOBAL <name>} (register a new idle process under a global
+ * name; prints {@code GLOBAL <name> yes|no <pid>}, then {@code EXIT <name> <reason>} when it
+ * ends), {@code WHEREIS <name>} (prints {@code WHEREIS <name> <pid>|none}).
  */
-public final class NodeMain {
-    private NodeMain() {}
+@Command(name = "cohort test-node", mixinStandardHelpOptions = true)
+public final class NodeMain extends NodeCommand {
 
-    public static void main(String[] args) throws Exception {
-        if (args.length < 3) {
-            System.err.println("usage: NodeMain NAME@HOST PORT COOKIE [SEED_HOST:PORT ...]");
-            System.exit(2);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(args[1]);
-        } catch (NumberFormatException e) {
-            System.err.println("PORT must be a number, got: " + args[1]);
-            System.exit(2);
-            return;
-        }
-        List<InetSocketAddress> seeds = new ArrayList<>();
-        for (int i = 3; i < args.length; i++) {
-            int colon = args[i].lastIndexOf(':');
-            if (colon < 1) {
-                System.err.println("a seed must be HOST:PORT, got: " + args[i]);
-                System.exit(2);
-            }
-            seeds.add(new InetSocketAddress(args[i].substring(0, colon), Integer.parseInt(args[i].substring(colon + 1))));
-        }
-        ClusterNode cluster = ClusterNode.start(args[0], port, seeds, args[2], ForySerializer.builder().build());
-        cluster.onNodeEvent(e -> System.out.println((e.up() ? "UP " : "DOWN ") + e.node()));
-        // the first view arrived while joining, before the subscription: report it too
-        for (String n : cluster.connectedNodes()) System.out.println("UP " + n);
+    public static void main(String[] args) {
+        System.exit(run(new NodeMain(), args));
+    }
+
+    @Override
+    protected void running(ClusterNode cluster) {
         Pid counter = GenServer.start(cluster.node(), new GenServer<Integer>() {
             @Override public Next<Integer> init(ProcessContext self) { return Next.ok(0); }
             @Override public Next<Integer> handleCall(Object request, From from, Integer n) {
@@ -57,16 +46,74 @@ public final class NodeMain {
             }
             @Override public Next<Integer> handleCast(Object request, Integer n) { return Next.noReply(n + 10); }
         }, StartOptions.named("counter"));
-        System.out.println("COUNTER " + counter.node() + " " + counter.creation() + " " + counter.id());
+        print("COUNTER " + pidFields(counter));
         Pid echo = cluster.node().spawn(self -> {
             self.register("echo");
             for (;;) {
                 if (self.receive() instanceof Pid from) self.send(from, self.self());
             }
         });
-        System.out.println("ECHO " + echo.node() + " " + echo.creation() + " " + echo.id());
+        print("ECHO " + pidFields(echo));
+        cluster.node().spawn(self -> {
+            self.register("order");
+            long expected = 0;
+            boolean inOrder = true;
+            for (;;) {
+                Object m = self.receive();
+                if (m instanceof Long n) {
+                    if (n != expected) inOrder = false;
+                    expected++;
+                } else if (m instanceof Pid asker) {
+                    self.send(asker, "ORDER " + expected + " " + inOrder);
+                }
+            }
+        });
+        cluster.spawner().define("idle", arg -> self -> self.receive());
+        Thread.ofVirtual().start(() -> commands(cluster));
+    }
+
+    private static String pidFields(Pid p) {
+        return p.node() + " " + p.creation() + " " + p.id();
+    }
+
+    private static synchronized void print(String line) {
+        System.out.println(line);
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
-        new CountDownLatch(1).await();
+    }
+
+    private static void commands(ClusterNode cluster) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] w = line.trim().split("\\s+");
+                try {
+                    switch (w[0]) {
+                        case "ISOLATE" -> { cluster.isolate(true); print("ISOLATED"); }
+                        case "HEAL" -> { cluster.isolate(false); print("HEALED"); }
+                        case "GLOBAL" -> global(cluster, w[1]);
+                        case "WHEREIS" -> {
+                            Pid p = cluster.global().whereis(w[1]);
+                            print("WHEREIS " + w[1] + " " + (p == null ? "none" : pidFields(p)));
+                        }
+                        default -> print("ERROR unknown command " + line);
+                    }
+                } catch (RuntimeException e) {
+                    print("ERROR " + line + ": " + e);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // standard input closed: no more commands
+        }
+    }
+
+    private static void global(ClusterNode cluster, String name) {
+        Pid holder = cluster.node().spawn(ProcessContext::receive);
+        boolean yes = cluster.global().register(name, holder);
+        print("GLOBAL " + name + " " + (yes ? "yes" : "no") + " " + pidFields(holder));
+        cluster.node().spawn(self -> {
+            Ref ref = self.monitor(holder);
+            Down d = self.receive(Down.class, x -> x.ref().equals(ref), java.time.Duration.ofDays(365)).orElseThrow();
+            ExitReason r = d.reason();
+            print("EXIT " + name + " " + r);
+        });
     }
 }

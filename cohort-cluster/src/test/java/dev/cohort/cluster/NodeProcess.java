@@ -42,14 +42,59 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(String name, int port, String cookie, int... seedPorts) throws IOException {
+        List<String> args = new ArrayList<>();
+        if (seedPorts.length > 0) {
+            StringBuilder seeds = new StringBuilder();
+            for (int p : seedPorts) seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
+            args.addAll(List.of("--seeds", seeds.toString()));
+        }
+        return startWith(name, port, cookie, args);
+    }
+
+    /** Starts a node with extra {@code cohort node} options (discovery, secret, TLS). */
+    static NodeProcess startWith(String name, int port, String cookie, List<String> options) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", cp, NodeMain.class.getName(), name, String.valueOf(port), cookie));
-        for (int p : seedPorts) cmd.add("127.0.0.1:" + p);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                "--sun-misc-unsafe-memory-access=allow", "-cp", cp, NodeMain.class.getName(),
+                "--name", name, "--port", String.valueOf(port), "--cookie", cookie));
+        cmd.addAll(options);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeIf(k -> k.startsWith("COHORT_"));
+        Process p = pb.start();
         ALL.add(p);
         return new NodeProcess(name, port, p);
+    }
+
+    /** Sends one command line to the node's standard input (see {@link NodeMain}). */
+    void command(String line) throws IOException {
+        var out = process.getOutputStream();
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** The lines printed so far. */
+    List<String> lines() { return List.copyOf(lines); }
+
+    /** Whether the OS process is still running. */
+    boolean isAlive() { return process.isAlive(); }
+
+    /** Waits for a line that {@code match} accepts, printed after the first {@code skip} lines. */
+    String awaitNewLine(int skip, Predicate<String> match, Duration timeout) {
+        try {
+            Awaitility.await().atMost(timeout).until(() -> lines.stream().skip(skip).anyMatch(match) || !process.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(name + " did not print the awaited line within " + timeout + "; it printed " + lines, e);
+        }
+        return lines.stream().skip(skip).filter(match).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " ended or never printed the line; it printed " + lines));
+    }
+
+    /** Sends {@code line} and waits for the first new line starting with {@code answerPrefix}. */
+    String ask(String line, String answerPrefix, Duration timeout) throws IOException {
+        int before = lines.size();
+        command(line);
+        return awaitNewLine(before, l -> l.startsWith(answerPrefix), timeout);
     }
 
     /** Waits for a line that {@code match} accepts and returns it. */

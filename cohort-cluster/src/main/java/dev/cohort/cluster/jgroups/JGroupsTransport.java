@@ -1,5 +1,6 @@
 package dev.cohort.cluster.jgroups;
 
+import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.cluster.routing.Transport;
 import dev.cohort.cluster.wire.FrameBatch;
 import dev.cohort.cluster.wire.FrameCodec;
@@ -25,9 +26,10 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.SEQUENCER;
+import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
-import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
@@ -35,12 +37,14 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.NameCache;
+import org.jgroups.util.TLS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Frames between Cohort nodes over one JGroups channel (TCP transport, TCPPING discovery on a
- * static host list, cookie authentication). Membership and failure detection are JGroups':
+ * Frames between Cohort nodes over one JGroups channel: TCP transport (optionally TLS), a
+ * pluggable {@link Discovery}, cookie authentication (AUTH), optional encryption with a shared
+ * secret (SYM_ENCRYPT), and total order for multicasts (SEQUENCER, used by global names). Membership and failure detection are JGroups':
  * a node is connected while it is in the current view; it is lost when a view without it
  * arrives (kill -9: about 0.25 s with these settings; a hung process: about 3 s).
  *
@@ -61,21 +65,48 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
      * @param nodeName this node's name, {@code NAME@HOST}
      * @param bindHost the address to listen on
      * @param port the TCP port to listen on
-     * @param seeds other nodes' {@code host:port}, tried at start and by merges later
-     * @param cookie the shared secret
+     * @param discovery how to find the other nodes
+     * @param cookie the shared secret every member must hold (checked when a node joins)
+     * @param encryptionSecret if not null, every message (discovery answers included) is
+     *        encrypted with a key derived from it (JGroups SYM_ENCRYPT, AES-GCM)
+     * @param tls if not null, node-to-node connections use TLS with these key and trust stores
      */
-    public record Settings(String nodeName, String bindHost, int port, List<InetSocketAddress> seeds, String cookie) {
+    public record Settings(String nodeName, String bindHost, int port, Discovery discovery, String cookie,
+                           String encryptionSecret, Tls tls) {
         public Settings {
             Objects.requireNonNull(nodeName, "nodeName");
             Objects.requireNonNull(bindHost, "bindHost");
             if (port <= 0 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, got " + port);
-            seeds = List.copyOf(seeds);
+            Objects.requireNonNull(discovery, "discovery");
             Objects.requireNonNull(cookie, "cookie");
+            if (cookie.isEmpty()) throw new IllegalArgumentException("the cookie must not be empty");
+            if (encryptionSecret != null && encryptionSecret.isEmpty()) throw new IllegalArgumentException("the encryption secret must not be empty");
+        }
+
+        /** Static seeds, cookie only: the common case. */
+        public Settings(String nodeName, String bindHost, int port, List<InetSocketAddress> seeds, String cookie) {
+            this(nodeName, bindHost, port, Discovery.staticHosts(seeds), cookie, null, null);
+        }
+    }
+
+    /**
+     * TLS between nodes: a key store holding this node's key and certificate, and a trust store
+     * holding the certificates (or the CA) of the nodes it accepts. Both sides authenticate.
+     */
+    public record Tls(java.nio.file.Path keyStore, String keyStorePassword, java.nio.file.Path trustStore, String trustStorePassword) {
+        public Tls {
+            Objects.requireNonNull(keyStore, "keyStore");
+            Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+            Objects.requireNonNull(trustStore, "trustStore");
+            Objects.requireNonNull(trustStorePassword, "trustStorePassword");
+            if (!java.nio.file.Files.isReadable(keyStore)) throw new IllegalArgumentException("cannot read the TLS key store " + keyStore);
+            if (!java.nio.file.Files.isReadable(trustStore)) throw new IllegalArgumentException("cannot read the TLS trust store " + trustStore);
         }
     }
 
     private final Settings settings;
     private final JChannel channel;
+    private final DISCARD discard = new DISCARD();
     private final Map<String, Outbox> members = new ConcurrentHashMap<>();
     /** Names learned from hello frames, for members whose address did not carry one. */
     private final Map<Address, String> learnedNames = new ConcurrentHashMap<>();
@@ -85,9 +116,10 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private final Consumer<String> onNodeDown;
 
     /**
-     * Joins the cluster; returns once this node is in a view (alone, if no seed answered).
+     * Builds the channel; {@link #connect()} joins. The callbacks run on JGroups' threads and
+     * may start as soon as {@code connect} is called.
      *
-     * @throws Exception if the channel cannot start, or the cluster refused this node's cookie
+     * @throws Exception if the protocol stack cannot be built (a bad address, key or store)
      */
     public JGroupsTransport(Settings settings, BiConsumer<String, byte[]> onFrame,
                             Consumer<String> onNodeUp, Consumer<String> onNodeDown) throws Exception {
@@ -106,20 +138,25 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         // Measured here: no bundler and no Nagle give the best latency and throughput (team notes).
         tcp.setValue("bundler_type", "no-bundler");
         tcp.setValue("tcp_nodelay", true);
-        TCPPING ping = new TCPPING();
-        List<InetSocketAddress> hosts = new java.util.ArrayList<>(settings.seeds());
-        hosts.add(new InetSocketAddress(bind, settings.port()));
-        ping.setInitialHosts(hosts);
-        ping.setPortRange(0);
-        // A node that knows one seed must learn every member's physical address, or joins and
-        // merges through members it cannot reach fail (seen: a late node never saw the coordinator).
-        ping.setValue("return_entire_cache", true);
-        ping.setValue("send_cache_on_join", true);
+        if (settings.tls() != null) {
+            Tls t = settings.tls();
+            tcp.tls(new TLS().enabled(true)
+                    .setKeystorePath(t.keyStore().toString()).setKeystorePassword(t.keyStorePassword())
+                    .setTruststorePath(t.trustStore().toString()).setTruststorePassword(t.trustStorePassword())
+                    .setClientAuth(org.jgroups.util.TLSClientAuth.NEED));
+        }
+        Protocol ping = settings.discovery().protocol(new InetSocketAddress(bind, settings.port()));
         AUTH auth = new AUTH();
         auth.setAuthToken(new CookieToken(settings.cookie()));
-        Protocol[] stack = {
-            tcp,
-            ping,
+        List<Protocol> stack = new java.util.ArrayList<>();
+        stack.add(tcp);
+        stack.add(discard);
+        if (settings.encryptionSecret() != null) {
+            // below discovery, so that discovery answers are encrypted too: without the secret a node cannot join
+            stack.add(new SYM_ENCRYPT().setSecretKey(keyFrom(settings.encryptionSecret())));
+        }
+        stack.add(ping);
+        stack.addAll(List.of(
             new MERGE3().setMinInterval(1000).setMaxInterval(3000),
             new FD_SOCK2().setBindAddress(bind).setOffset(100).setPortRange(5),
             new FD_ALL3().setInterval(500).setTimeout(2000),
@@ -131,8 +168,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             new GMS().setJoinTimeout(500),
             // total order for multicasts (global names); unicasts, all other traffic, are untouched
             new SEQUENCER(),
-            new FRAG4()
-        };
+            new FRAG4()));
         this.channel = new JChannel(stack);
         channel.setName(settings.nodeName());
         // The node name travels inside the address, so every member knows every other's name
@@ -143,7 +179,33 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             @Override public void receive(Message msg) { onMessage(msg); }
             @Override public void viewAccepted(View view) { onView(view); }
         });
+    }
+
+    /**
+     * Joins the cluster; returns once this node is in a view (alone, if no seed answered).
+     *
+     * @throws SecurityException if the cluster refused this node's cookie
+     * @throws Exception if the channel cannot start (for example, the port is taken)
+     */
+    public void connect() throws Exception {
         channel.connect(CLUSTER);
+    }
+
+    /** An AES key derived from a shared secret (PBKDF2, fixed salt: every node must derive the same key). */
+    private static javax.crypto.SecretKey keyFrom(String secret) throws java.security.GeneralSecurityException {
+        var spec = new javax.crypto.spec.PBEKeySpec(secret.toCharArray(), "cohort-cluster-encryption".getBytes(java.nio.charset.StandardCharsets.UTF_8), 100_000, 128);
+        byte[] key = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        return new javax.crypto.spec.SecretKeySpec(key, "AES");
+    }
+
+    /**
+     * Fault injection for partition tests and chaos drills: while isolated, this node drops
+     * every message it would send or receive (JGroups' DISCARD), as if its network were cut.
+     * The others declare it lost after the failure-detection timeout; un-isolated, the sides
+     * merge again within a few seconds.
+     */
+    public void isolate(boolean isolated) {
+        discard.discardAll(isolated);
     }
 
     private void onMessage(Message msg) {

@@ -27,7 +27,8 @@ public final class ForySerializer implements Serializer {
     /** Cohort's own values that user messages may carry, always allowed and registered first. */
     static final List<Class<?>> BUILT_IN = List.of(dev.cohort.process.Pid.class, dev.cohort.process.Ref.class,
             dev.cohort.process.Address.Name.class, dev.cohort.process.Address.Remote.class,
-            dev.cohort.cluster.global.NameConflict.class);
+            dev.cohort.cluster.global.NameConflict.class, dev.cohort.cluster.spawn.SpawnRequest.class,
+            dev.cohort.cluster.spawn.SpawnRefused.class);
 
     private ForySerializer(Builder b) {
         org.apache.fory.logging.LoggerFactory.disableLogging();

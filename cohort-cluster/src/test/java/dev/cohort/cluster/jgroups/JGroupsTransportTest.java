@@ -54,6 +54,7 @@ class JGroupsTransportTest {
         open.add(transport);
         router[0] = new FrameRouter(node, serializer, transport);
         node.attach(router[0]);
+        transport.connect();
         return new Member(node, transport);
     }
 

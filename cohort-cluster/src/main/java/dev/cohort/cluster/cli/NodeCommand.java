@@ -1,0 +1,149 @@
+package dev.cohort.cluster.cli;
+
+import dev.cohort.cluster.ClusterNode;
+import dev.cohort.cluster.discovery.Discovery;
+import dev.cohort.cluster.jgroups.JGroupsTransport;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cohort node}: starts one cluster node, as {@code iex --name a@127.0.0.1 --cookie c}
+ * does. Every option can also come from an environment variable ({@code COHORT_NAME},
+ * {@code COHORT_COOKIE}, {@code COHORT_PORT}, {@code COHORT_SEEDS}, ...), which is how a
+ * container or a Kubernetes pod passes them. Prints one line per node that joins or leaves.
+ */
+@Command(name = "cohort node", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Starts a Cohort cluster node and keeps it running until it is stopped (Ctrl-C).")
+public class NodeCommand implements Callable<Integer> {
+
+    @Option(names = "--name", required = true, defaultValue = "${env:COHORT_NAME}",
+            description = "Node name NAME@HOST; the node listens on HOST (env COHORT_NAME).")
+    String name;
+
+    @Option(names = "--cookie", required = true, defaultValue = "${env:COHORT_COOKIE}",
+            description = "Shared secret of the cluster (env COHORT_COOKIE).")
+    String cookie;
+
+    @Option(names = "--port", defaultValue = "${env:COHORT_PORT:-4370}",
+            description = "TCP port to listen on (env COHORT_PORT; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "${env:COHORT_SEEDS}",
+            description = "Static discovery: HOST:PORT of other nodes, comma-separated, retried until they answer (env COHORT_SEEDS).")
+    List<String> seeds;
+
+    @Option(names = "--multicast", defaultValue = "${env:COHORT_MULTICAST}",
+            description = "Multicast discovery on GROUP:PORT, e.g. 239.7.7.7:45588 (env COHORT_MULTICAST).")
+    String multicast;
+
+    @Option(names = "--dns", defaultValue = "${env:COHORT_DNS}",
+            description = "DNS discovery: poll the A records of this name, e.g. a Kubernetes headless service; all nodes use the same --port (env COHORT_DNS).")
+    String dns;
+
+    @Option(names = "--dns-srv", defaultValue = "${env:COHORT_DNS_SRV}",
+            description = "DNS discovery: poll the SRV records of this name, which carry ports (env COHORT_DNS_SRV).")
+    String dnsSrv;
+
+    @Option(names = "--dns-server", defaultValue = "${env:COHORT_DNS_SERVER}",
+            description = "DNS server HOST[:PORT] for --dns/--dns-srv instead of the system's (env COHORT_DNS_SERVER).")
+    String dnsServer;
+
+    @Option(names = "--secret", defaultValue = "${env:COHORT_SECRET}",
+            description = "Encrypt all traffic, discovery included, with a key derived from this secret (env COHORT_SECRET).")
+    String secret;
+
+    @Option(names = "--tls-keystore", defaultValue = "${env:COHORT_TLS_KEYSTORE}", description = "PKCS12 key store for TLS between nodes (env COHORT_TLS_KEYSTORE).")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-truststore", defaultValue = "${env:COHORT_TLS_TRUSTSTORE}", description = "PKCS12 trust store for TLS; defaults to the key store (env COHORT_TLS_TRUSTSTORE).")
+    Path tlsTrustStore;
+
+    @Option(names = "--tls-password", defaultValue = "${env:COHORT_TLS_PASSWORD}", description = "Password of the TLS stores (env COHORT_TLS_PASSWORD).")
+    String tlsPassword;
+
+    /** Builds the node's settings from the options; every mistake is a clear {@link CommandLine.ParameterException}. */
+    public ClusterNode.Builder builder(CommandLine cmd) {
+        ClusterNode.Builder b = ClusterNode.builder().name(name).cookie(cookie).port(port);
+        if (name.indexOf('@') < 1 || name.endsWith("@")) throw new CommandLine.ParameterException(cmd, "--name must look like NAME@HOST, got: " + name);
+        if (port <= 0 || port > 65535) throw new CommandLine.ParameterException(cmd, "--port must be 1..65535, got " + port);
+        int strategies = (seeds != null && !seeds.isEmpty() ? 1 : 0) + (multicast != null ? 1 : 0) + (dns != null ? 1 : 0) + (dnsSrv != null ? 1 : 0);
+        if (strategies > 1) throw new CommandLine.ParameterException(cmd, "choose one discovery: --seeds, --multicast, --dns or --dns-srv");
+        if (multicast != null) {
+            InetSocketAddress g = hostPort(cmd, "--multicast", multicast);
+            b.discovery(Discovery.multicast(g.getHostString(), g.getPort()));
+        } else if (dns != null) {
+            b.discovery(dnsServer == null ? Discovery.dns(dns) : Discovery.dns(dns, dnsServer));
+        } else if (dnsSrv != null) {
+            b.discovery(dnsServer == null ? Discovery.dnsSrv(dnsSrv) : Discovery.dnsSrv(dnsSrv, dnsServer));
+        } else {
+            List<InetSocketAddress> hosts = new ArrayList<>();
+            if (seeds != null) for (String s : seeds) if (!s.isBlank()) hosts.add(hostPort(cmd, "--seeds", s.trim()));
+            b.discovery(Discovery.staticHosts(hosts));
+        }
+        if (secret != null) b.encryption(secret);
+        if (tlsKeyStore != null) {
+            if (tlsPassword == null) throw new CommandLine.ParameterException(cmd, "--tls-keystore needs --tls-password");
+            try {
+                b.tls(new JGroupsTransport.Tls(tlsKeyStore, tlsPassword, tlsTrustStore != null ? tlsTrustStore : tlsKeyStore, tlsPassword));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+        }
+        return b;
+    }
+
+    static InetSocketAddress hostPort(CommandLine cmd, String option, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon < 1 || colon == value.length() - 1) throw new CommandLine.ParameterException(cmd, option + " needs HOST:PORT, got: " + value);
+        try {
+            int p = Integer.parseInt(value.substring(colon + 1));
+            if (p <= 0 || p > 65535) throw new NumberFormatException();
+            InetSocketAddress a = new InetSocketAddress(value.substring(0, colon), p);
+            if (a.isUnresolved()) throw new CommandLine.ParameterException(cmd, option + ": cannot resolve host " + value.substring(0, colon));
+            return a;
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(cmd, option + " needs a port 1..65535, got: " + value);
+        }
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterNode cluster = builder(spec.commandLine()).start();
+        System.out.println("node " + cluster.name() + " is up (" + cluster.discovery().describe() + ")");
+        cluster.onNodeEvent(e -> System.out.println((e.up() ? "UP " : "DOWN ") + e.node()));
+        for (String n : cluster.connectedNodes()) System.out.println("UP " + n);
+        System.out.flush();
+        running(cluster);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    /** Hook for subclasses that run something on the started node. */
+    protected void running(ClusterNode cluster) throws Exception {}
+
+    /** Runs the command; exits with 2 and a clear message for bad arguments. */
+    public static void main(String[] args) {
+        System.exit(run(new NodeCommand(), args));
+    }
+
+    /** Runs {@code command} with {@code args} and returns its exit code. */
+    public static int run(NodeCommand command, String[] args) {
+        return new CommandLine(command)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("cohort node: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    return 1;
+                })
+                .execute(args);
+    }
+}
