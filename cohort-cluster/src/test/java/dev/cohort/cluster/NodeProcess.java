@@ -55,11 +55,12 @@ final class NodeProcess implements AutoCloseable {
     static NodeProcess startWith(String name, int port, String cookie, List<String> options) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // WARN logs (refusals, conflicts) come out on the same stream as the node's lines
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", cp, NodeMain.class.getName(),
+                "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "-cp", cp, NodeMain.class.getName(),
                 "--name", name, "--port", String.valueOf(port), "--cookie", cookie));
         cmd.addAll(options);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("COHORT_"));
         Process p = pb.start();
         ALL.add(p);

@@ -28,7 +28,24 @@ public final class ForySerializer implements Serializer {
     static final List<Class<?>> BUILT_IN = List.of(dev.cohort.process.Pid.class, dev.cohort.process.Ref.class,
             dev.cohort.process.Address.Name.class, dev.cohort.process.Address.Remote.class,
             dev.cohort.cluster.global.NameConflict.class, dev.cohort.cluster.spawn.SpawnRequest.class,
-            dev.cohort.cluster.spawn.SpawnRefused.class);
+            dev.cohort.cluster.spawn.SpawnRefused.class, dev.cohort.supervisor.ChildCounts.class,
+            dev.cohort.supervisor.ChildInfo.class, dev.cohort.supervisor.ChildType.class,
+            dev.cohort.supervisor.Restart.class,
+            // the supervisors' own requests, so that they can be asked from another node
+            internal("dev.cohort.supervisor.DynamicSupervisorServer$Request"),
+            internal("dev.cohort.supervisor.DynamicSupervisorServer$TerminateChild"),
+            internal("dev.cohort.supervisor.SupervisorServer$Request"),
+            internal("dev.cohort.supervisor.SupervisorServer$TerminateChild"),
+            internal("dev.cohort.supervisor.SupervisorServer$RestartChild"),
+            internal("dev.cohort.supervisor.SupervisorServer$DeleteChild"));
+
+    private static Class<?> internal(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError("cohort-core is missing " + name);
+        }
+    }
 
     private ForySerializer(Builder b) {
         org.apache.fory.logging.LoggerFactory.disableLogging();
