@@ -53,7 +53,7 @@ class ForySerializerTest {
         Random r = new Random(7);
         byte[][] seeds = {s.serialize(new Hero("batman", 100)), s.serialize(List.of("a", 1L)), s.serialize("visit")};
         for (int i = 0; i < 20_000; i++) {
-            byte[] input = FrameFuzzTest.mutate(r, seeds[r.nextInt(seeds.length)]);
+            byte[] input = Mutations.mutate(r, seeds[r.nextInt(seeds.length)]);
             try {
                 s.deserialize(input);
             } catch (FrameException expected) {

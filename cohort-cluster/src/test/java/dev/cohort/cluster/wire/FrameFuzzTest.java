@@ -26,7 +26,7 @@ class FrameFuzzTest {
         int[] outcome = new int[2];
         assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
             for (int i = 0; i < 100_000; i++) {
-                byte[] input = i % 4 == 0 ? random(r) : mutate(r, seeds.get(r.nextInt(seeds.size())));
+                byte[] input = i % 4 == 0 ? random(r) : Mutations.mutate(r, seeds.get(r.nextInt(seeds.size())));
                 try {
                     Frame f = codec.decode(input);
                     assertThat(f).isNotNull();
@@ -49,35 +49,6 @@ class FrameFuzzTest {
         if (b.length > 1 && r.nextBoolean()) {
             b[0] = 1;
             b[1] = (byte) (1 + r.nextInt(10));
-        }
-        return b;
-    }
-
-    /** Flips, overwrites, inserts, deletes, truncates or duplicates bytes of a valid frame. */
-    static byte[] mutate(Random r, byte[] in) {
-        byte[] b = in.clone();
-        int edits = 1 + r.nextInt(4);
-        for (int e = 0; e < edits && b.length > 0; e++) {
-            int at = r.nextInt(b.length);
-            switch (r.nextInt(6)) {
-                case 0 -> b[at] ^= (byte) (1 << r.nextInt(8));
-                case 1 -> b[at] = (byte) r.nextInt(256);
-                case 2 -> b = java.util.Arrays.copyOf(b, at);
-                case 3 -> {
-                    byte[] c = new byte[b.length + 1];
-                    System.arraycopy(b, 0, c, 0, at);
-                    c[at] = (byte) r.nextInt(256);
-                    System.arraycopy(b, at, c, at + 1, b.length - at);
-                    b = c;
-                }
-                case 4 -> {
-                    byte[] c = new byte[b.length - 1];
-                    System.arraycopy(b, 0, c, 0, at);
-                    System.arraycopy(b, at + 1, c, at, b.length - at - 1);
-                    b = c;
-                }
-                default -> b[at] = (byte) 0xFF;
-            }
         }
         return b;
     }
