@@ -31,15 +31,18 @@ import org.slf4j.LoggerFactory;
  * {@link #unregister}, {@link #send}, and {@link #address} for calls and casts.
  *
  * <h2>How it stays unique</h2>
- * Every node keeps the whole table. Claims and releases are multicast in one total order
- * (JGroups' SEQUENCER) and every node applies them in that order with the same rule: a claim
- * of a free name wins, a claim of a taken name loses. So within a connected cluster two
- * concurrent claims of one name never both succeed, with no leader of Cohort's own.
+ * Every node keeps the whole table. Claims and releases go to the coordinator of the current
+ * JGroups view (its oldest member; no election of Cohort's own), which decides with one rule (a
+ * claim of a free name wins, a claim of a taken name loses), updates its table, and multicasts
+ * the outcome; every node applies the outcomes in the coordinator's order. So within a connected
+ * cluster two concurrent claims of one name never both succeed. When the coordinator leaves,
+ * claims in flight are sent again to the next one (a claim by the holder is granted again).
  *
  * <h2>What frees a name</h2>
- * The node of the holder watches it: when it ends, that node multicasts the release. When a
- * node leaves the view (crash, kill -9, partition), every node drops the names its processes
- * held at once.
+ * The node of the holder watches it: when it ends, that node sends the release to the
+ * coordinator. When a node leaves the view (crash, kill -9, partition), every node drops the
+ * names its processes held at once; and after every membership change each node re-sends the
+ * release of any local holder that has ended, so a release lost with a coordinator is repaired.
  *
  * <h2>Partitions</h2>
  * Each side of a partition keeps working and may register a name the other side also holds.
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * by its own node. All nodes reach the same winner whatever order they see the announcements in.
  *
  * <p>Not guaranteed: a lookup on one node right after a change elsewhere may still show the
- * old holder for the time a multicast takes (well under a millisecond here); a holder that
+ * old holder for the time a multicast takes (about a millisecond here); a holder that
  * just ended is hidden from lookups on its own node at once but on other nodes only when its
  * release arrives. Only processes of this node can be registered from it.
  */
@@ -77,8 +80,13 @@ public final class GlobalNames implements NameResolver {
     private final java.time.InstantSource wallClock;
     /** The table, identical on every node once the multicasts have arrived. Changed only under {@code this}. */
     private final Map<String, Holder> names = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<Boolean>> pendingClaims = new ConcurrentHashMap<>();
+    /** Claims of this node waiting for the coordinator's answer. */
+    private final Map<Long, Pending> pendingClaims = new ConcurrentHashMap<>();
+    /** Claims whose caller stopped waiting: if granted later, they are released. */
+    private final java.util.Set<Long> abandoned = ConcurrentHashMap.newKeySet();
     private final Map<String, List<CompletableFuture<Void>>> pendingReleases = new HashMap<>();
+
+    private record Pending(Frame.GlobalClaim claim, CompletableFuture<Boolean> answer) {}
     private final AtomicLong requests = new AtomicLong();
     private final Pid keeper;
 
@@ -114,22 +122,26 @@ public final class GlobalNames implements NameResolver {
         Objects.requireNonNull(pid, "pid");
         if (!node.isAlive(pid)) throw new IllegalArgumentException("cannot register global name " + name + ": " + pid + " is not a live process of " + node.name());
         long request = requests.incrementAndGet();
+        Frame.GlobalClaim claim = new Frame.GlobalClaim(request, name, pid, wallClock.millis());
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
-        pendingClaims.put(request, answer);
-        router.broadcast(new Frame.GlobalClaim(request, name, pid, wallClock.millis()));
+        pendingClaims.put(request, new Pending(claim, answer));
+        router.sendGlobal(router.coordinator(), claim);
         try {
             return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            // if the claim is applied later, apply() sees nobody waiting and releases the name
-            pendingClaims.remove(request);
+            giveUp(request);
             throw new IllegalStateException("the claim of global name " + name + " was not confirmed within " + timeout + "; is the cluster reachable?");
         } catch (InterruptedException e) {
-            pendingClaims.remove(request);
+            giveUp(request);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while registering global name " + name, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    private void giveUp(long request) {
+        if (pendingClaims.remove(request) != null) abandoned.add(request);
     }
 
     /**
@@ -145,7 +157,7 @@ public final class GlobalNames implements NameResolver {
         synchronized (this) {
             pendingReleases.computeIfAbsent(name, n -> new ArrayList<>()).add(done);
         }
-        router.broadcast(new Frame.GlobalRelease(name, h.pid()));
+        router.sendGlobal(router.coordinator(), new Frame.GlobalRelease(name, h.pid()));
         try {
             done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return true;
@@ -211,60 +223,111 @@ public final class GlobalNames implements NameResolver {
             if (h.pid().node().equals(node.name())) held.add(new Frame.GlobalClaim(0, n, h.pid(), h.stamp()));
         });
         if (!held.isEmpty()) router.broadcast(new Frame.GlobalAnnounce(held));
+        membershipChanged();
     }
 
     /** A node left: its processes hold no names any more. */
-    public synchronized void nodeDown(String lost) {
-        names.values().removeIf(h -> h.pid().node().equals(lost));
+    public void nodeDown(String lost) {
+        synchronized (this) {
+            names.values().removeIf(h -> h.pid().node().equals(lost));
+        }
+        membershipChanged();
     }
 
-    // ------------------------------------------------------------------ applying the total order
+    /** The coordinator may have changed: send it the claims still waiting, and releases of local holders that ended. */
+    private void membershipChanged() {
+        String coordinator = router.coordinator();
+        for (Pending p : pendingClaims.values()) router.sendGlobal(coordinator, p.claim());
+        names.forEach((n, h) -> {
+            if (h.pid().node().equals(node.name()) && !node.isAlive(h.pid())) {
+                router.sendGlobal(coordinator, new Frame.GlobalRelease(n, h.pid()));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ applying outcomes
 
     private synchronized void apply(Frame.Global frame) {
         switch (frame) {
-            case Frame.GlobalClaim c -> claim(c);
+            case Frame.GlobalClaim c -> decide(c);
             case Frame.GlobalRelease r -> release(r.name(), r.pid());
             case Frame.GlobalAnnounce a -> a.held().forEach(this::merge);
+            case Frame.GlobalDenied d -> {
+                Pending p = pendingClaims.remove(d.request());
+                if (p != null) p.answer().complete(false);
+            }
         }
     }
 
-    private void claim(Frame.GlobalClaim c) {
-        Holder h = names.get(c.name());
-        boolean won = h == null || h.pid().equals(c.pid());
-        if (h == null) names.put(c.name(), new Holder(c.pid(), c.stamp()));
-        if (!c.pid().node().equals(node.name())) return;
-        CompletableFuture<Boolean> waiting = pendingClaims.remove(c.request());
-        if (won) node.send(keeper, new Watch(c.name(), c.pid()));
-        if (waiting != null) {
-            waiting.complete(won);
-        } else if (won && h == null) {
-            router.broadcast(new Frame.GlobalRelease(c.name(), c.pid())); // its caller gave up waiting
+    /** On the coordinator: grant a claim of a free name (or by its holder), deny the others. */
+    private void decide(Frame.GlobalClaim c) {
+        if (!router.coordinator().equals(node.name())) {
+            // our view is behind or ahead of the claimant's; it re-sends when the membership settles
+            log.debug("{}: not the coordinator; ignored the claim of {} by {}", node.name(), c.name(), c.pid());
+            return;
         }
+        Holder h = names.get(c.name());
+        if (h != null && !h.pid().equals(c.pid())) {
+            router.sendGlobal(c.pid().node(), new Frame.GlobalDenied(c.request(), c.name(), h.pid()));
+            return;
+        }
+        merge(c); // the coordinator's table changes now, before the next claim is decided
+        router.broadcast(new Frame.GlobalAnnounce(List.of(c)));
     }
 
     private void release(String name, Pid pid) {
         Holder h = names.get(name);
-        if (h != null && h.pid().equals(pid)) names.remove(name);
+        boolean removed = h != null && h.pid().equals(pid);
+        if (removed) {
+            names.remove(name);
+            // the coordinator passes a release on to everyone; a release it already applied stops here
+            if (router.coordinator().equals(node.name())) router.broadcast(new Frame.GlobalRelease(name, pid));
+        }
         List<CompletableFuture<Void>> waiting = pendingReleases.remove(name);
-        if (waiting != null) waiting.forEach(f -> f.complete(null));
+        if (waiting != null) {
+            Holder now = names.get(name);
+            if (now == null || !now.pid().equals(pid)) waiting.forEach(f -> f.complete(null));
+            else pendingReleases.put(name, waiting);
+        }
     }
 
-    /** An announced holder meets this node's table: add it, or resolve a conflict by the rule. */
+    /** A holder meets this node's table: add it, or resolve a conflict by the rule. */
     private void merge(Frame.GlobalClaim c) {
         Holder incoming = new Holder(c.pid(), c.stamp());
         Holder h = names.get(c.name());
-        if (h == null) {
-            names.put(c.name(), incoming);
+        if (h == null || h.pid().equals(c.pid())) {
+            if (h == null) names.put(c.name(), incoming);
+            granted(c);
             return;
         }
-        if (h.pid().equals(c.pid())) return;
         Holder winner = h.before(incoming) ? h : incoming;
         Holder loser = winner == h ? incoming : h;
         names.put(c.name(), winner);
+        if (winner == incoming) granted(c);
+        else denied(c);
         if (loser.pid().node().equals(node.name())) {
             log.warn("{}: global name {} was held on both sides of a partition; {} keeps it, {} exits", node.name(), c.name(), winner.pid(), loser.pid());
             node.exit(loser.pid(), ExitReason.of(new NameConflict(c.name(), winner.pid())));
         }
+    }
+
+    /** {@code c} holds its name in this node's table: answer its waiting caller, or release it if the caller gave up. */
+    private void granted(Frame.GlobalClaim c) {
+        if (!c.pid().node().equals(node.name())) return;
+        node.send(keeper, new Watch(c.name(), c.pid()));
+        Pending p = pendingClaims.remove(c.request());
+        if (p != null) {
+            p.answer().complete(true);
+        } else if (abandoned.remove(c.request())) {
+            router.sendGlobal(router.coordinator(), new Frame.GlobalRelease(c.name(), c.pid()));
+        }
+    }
+
+    private void denied(Frame.GlobalClaim c) {
+        if (!c.pid().node().equals(node.name())) return;
+        Pending p = pendingClaims.remove(c.request());
+        if (p != null) p.answer().complete(false);
+        abandoned.remove(c.request());
     }
 
     // ------------------------------------------------------------------ the keeper
@@ -282,7 +345,7 @@ public final class GlobalNames implements NameResolver {
                     Watch w = watching.remove(d.ref());
                     if (w != null) {
                         watched.remove(w);
-                        router.broadcast(new Frame.GlobalRelease(w.name(), w.pid()));
+                        router.sendGlobal(router.coordinator(), new Frame.GlobalRelease(w.name(), w.pid()));
                     }
                 }
                 default -> { }

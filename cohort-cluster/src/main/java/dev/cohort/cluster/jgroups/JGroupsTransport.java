@@ -27,7 +27,6 @@ import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.DISCARD;
-import org.jgroups.protocols.SEQUENCER;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.UNICAST3;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Frames between Cohort nodes over one JGroups channel: TCP transport (optionally TLS), a
- * pluggable {@link Discovery}, cookie authentication (AUTH), optional encryption with a shared
- * secret (SYM_ENCRYPT), and total order for multicasts (SEQUENCER, used by global names). Membership and failure detection are JGroups':
+ * pluggable {@link Discovery}, cookie authentication (AUTH), and optional encryption with a
+ * shared secret (SYM_ENCRYPT). Membership and failure detection are JGroups':
  * a node is connected while it is in the current view; it is lost when a view without it
  * arrives (kill -9: about 0.25 s with these settings; a hung process: about 3 s).
  *
@@ -57,7 +56,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     public static final String CLUSTER = "cohort";
     private static final String NAME_KEY = "cohort-node";
     private static final byte HELLO = 0;
-    private View lastView;
+    private volatile View lastView;
 
     /**
      * How to join.
@@ -138,6 +137,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         // Measured here: no bundler and no Nagle give the best latency and throughput (team notes).
         tcp.setValue("bundler_type", "no-bundler");
         tcp.setValue("tcp_nodelay", true);
+        tcp.setValue("message_processing_policy", "direct");
         if (settings.tls() != null) {
             Tls t = settings.tls();
             tcp.tls(new TLS().enabled(true)
@@ -166,8 +166,6 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             new STABLE(),
             auth,
             new GMS().setJoinTimeout(500),
-            // total order for multicasts (global names); unicasts, all other traffic, are untouched
-            new SEQUENCER(),
             new FRAG4()));
         this.channel = new JChannel(stack);
         channel.setName(settings.nodeName());
@@ -278,6 +276,13 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         }
         String learned = learnedNames.get(a);
         return learned != null ? learned : NameCache.get(a);
+    }
+
+    @Override
+    public String coordinator() {
+        View v = lastView;
+        String c = v == null ? null : nameOf(v.getCoord());
+        return c != null ? c : settings.nodeName();
     }
 
     /** The nodes in the current view, this one excluded. */

@@ -221,7 +221,19 @@ public final class FrameRouter implements RemoteNodes {
         transport.send(toNode, bytes);
     }
 
-    /** Broadcasts a global-name frame to every node (this one too) in total order. */
+    /** Sends a global-name frame to {@code toNode}; to this node it is handled at once, on the caller's thread. */
+    public void sendGlobal(String toNode, Frame.Global frame) {
+        if (toNode.equals(node.name())) {
+            globalHandler.accept(toNode, frame);
+        } else {
+            transmit(toNode, frame);
+        }
+    }
+
+    /** The coordinator of the current membership; see {@link Transport#coordinator()}. */
+    public String coordinator() { return transport.coordinator(); }
+
+    /** Broadcasts a global-name frame to every node (this one too). */
     public void broadcast(Frame.Global frame) {
         byte[] bytes;
         try {
@@ -233,7 +245,7 @@ public final class FrameRouter implements RemoteNodes {
         transport.broadcast(bytes);
     }
 
-    /** Where global-name frames go ({@code GlobalNames}); they arrive on the transport's thread, in total order. */
+    /** Where global-name frames go ({@code GlobalNames}); they arrive on the transport's thread, in order per sender. */
     public void onGlobal(java.util.function.BiConsumer<String, Frame.Global> handler) {
         this.globalHandler = java.util.Objects.requireNonNull(handler);
     }

@@ -12,8 +12,14 @@ public interface Transport {
     void send(String node, byte[] frame);
 
     /**
-     * Sends one frame to every node, this one included, in a single total order: every node
-     * receives all broadcasts in the same order (global names depend on it).
+     * Sends one frame to every node, this one included. Broadcasts from one sender arrive
+     * everywhere in the order sent.
      */
     void broadcast(byte[] frame);
+
+    /**
+     * The node that coordinates the current membership (JGroups' view coordinator: the oldest
+     * member); this node if it is alone. Every member of a view names the same coordinator.
+     */
+    String coordinator();
 }

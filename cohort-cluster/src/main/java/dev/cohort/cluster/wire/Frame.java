@@ -58,10 +58,10 @@ public sealed interface Frame {
     record Down(Pid watcher, Ref ref, Pid pid, ExitReason reason) implements Frame {}
 
     /**
-     * Global-name traffic, multicast to every node in one total order (JGroups' SEQUENCER), so
-     * every node applies the same claims and releases in the same order.
+     * Global-name traffic. Claims and releases go to the coordinator of the current view, which
+     * decides and multicasts the outcome, so every node applies them in the coordinator's order.
      */
-    sealed interface Global extends Frame permits GlobalClaim, GlobalRelease, GlobalAnnounce {}
+    sealed interface Global extends Frame permits GlobalClaim, GlobalRelease, GlobalAnnounce, GlobalDenied {}
 
     /** A claim of {@code name} for {@code pid}, made at {@code stamp} (ms since the epoch on the claiming node); {@code request} matches the answer. */
     record GlobalClaim(long request, String name, Pid pid, long stamp) implements Global {}
@@ -69,7 +69,13 @@ public sealed interface Frame {
     /** {@code pid} gives up {@code name} (it ended, or was unregistered). */
     record GlobalRelease(String name, Pid pid) implements Global {}
 
-    /** The names a node's processes hold, re-announced when the membership grows (a join or a healed partition). */
+    /** The coordinator's answer to claim {@code request}: {@code name} is held by {@code holder}. */
+    record GlobalDenied(long request, String name, Pid holder) implements Global {}
+
+    /**
+     * Holders of names: multicast by the coordinator when it grants a claim, and by every node
+     * for the names its processes hold when the membership grows (a join or a healed partition).
+     */
     record GlobalAnnounce(java.util.List<GlobalClaim> held) implements Global {
         public GlobalAnnounce {
             held = java.util.List.copyOf(held);

@@ -39,7 +39,7 @@ public final class FrameCodec {
 
     private static final int SEND = 1, CALL = 2, CAST = 3, REPLY = 4, EXIT = 5, LINK = 6, UNLINK = 7,
             MONITOR = 8, DEMONITOR = 9, DOWN = 10, SEND_NAMED = 11, CALL_NAMED = 12, MONITOR_NAMED = 13,
-            GLOBAL_CLAIM = 14, GLOBAL_RELEASE = 15, GLOBAL_ANNOUNCE = 16;
+            GLOBAL_CLAIM = 14, GLOBAL_RELEASE = 15, GLOBAL_ANNOUNCE = 16, GLOBAL_DENIED = 17;
     /** Most names one announcement may carry. */
     private static final int MAX_ANNOUNCED = 1 << 20;
     private static final int R_NORMAL = 0, R_SHUTDOWN = 1, R_SHUTDOWN_DETAIL = 2, R_KILL = 3, R_KILLED = 4,
@@ -80,6 +80,7 @@ public final class FrameCodec {
             case Frame.MonitorNamed f -> { out.u8(MONITOR_NAMED); pid(out, f.watcher()); name(out, f.name()); ref(out, f.ref()); }
             case Frame.GlobalClaim f -> { out.u8(GLOBAL_CLAIM); claim(out, f); }
             case Frame.GlobalRelease f -> { out.u8(GLOBAL_RELEASE); name(out, f.name()); pid(out, f.pid()); }
+            case Frame.GlobalDenied f -> { out.u8(GLOBAL_DENIED); out.varlong(f.request()); name(out, f.name()); pid(out, f.holder()); }
             case Frame.GlobalAnnounce f -> {
                 out.u8(GLOBAL_ANNOUNCE);
                 out.varlong(f.held().size());
@@ -168,6 +169,7 @@ public final class FrameCodec {
             case MONITOR_NAMED -> new Frame.MonitorNamed(pid(in), name(in), ref(in));
             case GLOBAL_CLAIM -> claim(in);
             case GLOBAL_RELEASE -> new Frame.GlobalRelease(name(in), pid(in));
+            case GLOBAL_DENIED -> new Frame.GlobalDenied(in.varlong(), name(in), pid(in));
             case GLOBAL_ANNOUNCE -> {
                 long n = in.varlong();
                 // each claim takes at least 5 bytes: never trust the count further than the input

@@ -32,6 +32,12 @@ public final class TestNetwork {
                 if (r != null && isConnected(other)) r.onFrame(name, frame);
             }
 
+            @Override public String coordinator() { // the smallest name this node can reach, itself included
+                String c = name;
+                for (String n : routers.keySet()) if (n.compareTo(c) < 0 && isConnected(n)) c = n;
+                return c;
+            }
+
             @Override public void broadcast(byte[] frame) {
                 synchronized (TestNetwork.this) { // one total order for all broadcasts
                     routers.forEach((n, r) -> { if (n.equals(name) || isConnected(n)) r.onFrame(name, frame); });

@@ -53,7 +53,7 @@ final class Frames {
     }
 
     static Frame frame(Random r, Serializer s) {
-        return switch (r.nextInt(16)) {
+        return switch (r.nextInt(17)) {
             case 0 -> new Frame.Send(pid(r), payload(r, s));
             case 1 -> new Frame.Call(pid(r), pid(r), ref(r), payload(r, s));
             case 2 -> new Frame.Cast(pid(r), payload(r, s));
@@ -68,6 +68,7 @@ final class Frames {
             case 11 -> new Frame.MonitorNamed(pid(r), name(r), ref(r));
             case 12 -> claim(r);
             case 13 -> new Frame.GlobalRelease(name(r), pid(r));
+            case 15 -> new Frame.GlobalDenied(r.nextLong(), name(r), pid(r));
             case 14 -> new Frame.GlobalAnnounce(java.util.stream.Stream.generate(() -> claim(r)).limit(r.nextInt(5)).toList());
             default -> new Frame.Down(pid(r), ref(r), pid(r), reason(r));
         };
