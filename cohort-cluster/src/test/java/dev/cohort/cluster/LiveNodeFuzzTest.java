@@ -33,6 +33,7 @@ class LiveNodeFuzzTest {
     @Test
     void aLiveNodeSurvivesAHundredThousandBadFrames() throws Exception {
         String target = "metropolis@127.0.0.1";
+        List<String> duringFuzz;
         int pm = Ports.free(), pa = Ports.free();
         try (NodeProcess metropolis = NodeProcess.start(target, pm, "secret", pa);
              Node attacker = Node.builder().name("attacker@127.0.0.1").build()) {
@@ -68,6 +69,9 @@ class LiveNodeFuzzTest {
                     transport.send(target, bad);
                 }
                 assertThat(verdict.get(3, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo("ORDER 1000 true");
+                // what the node logged while the bad frames arrived (closing the attacker's connection
+                // mid-message makes JGroups log its own errors, which are not the decoder's)
+                duringFuzz = metropolis.lines();
             }
             assertThat(metropolis.isAlive()).isTrue();
             // the node is still in the cluster and answers: a fresh driver calls its counter
@@ -78,9 +82,8 @@ class LiveNodeFuzzTest {
                 assertThat(one).isEqualTo(1);
             }
             assertThat(metropolis.lines()).anyMatch(l -> l.contains("dropped"));
-            // JGroups logs one benign ERROR when a peer (the attacker) closed its connection first
-            assertThat(metropolis.lines()).noneMatch(l -> l.contains("Exception in thread")
-                    || (l.contains(" ERROR ") && !l.contains("failed sending graceful close")));
+            assertThat(duringFuzz).noneMatch(l -> l.contains("Exception in thread") || l.contains(" ERROR "));
+            assertThat(metropolis.lines()).noneMatch(l -> l.contains("Exception in thread"));
         }
     }
 
