@@ -58,13 +58,17 @@ public final class NodeMain extends NodeCommand {
             self.register("order");
             long expected = 0;
             boolean inOrder = true;
+            String firstGap = "";
             for (;;) {
                 Object m = self.receive();
                 if (m instanceof Long n) {
-                    if (n != expected) inOrder = false;
+                    if (n != expected && inOrder) {
+                        inOrder = false;
+                        firstGap = " (expected " + expected + ", got " + n + ")";
+                    }
                     expected++;
                 } else if (m instanceof Pid asker) {
-                    self.send(asker, "ORDER " + expected + " " + inOrder);
+                    self.send(asker, "ORDER " + expected + " " + inOrder + firstGap);
                 }
             }
         });

@@ -25,12 +25,16 @@ final class NodeProcess implements AutoCloseable {
 
     final String name;
     final int port;
+    private final String cookie;
+    private final List<String> options;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private NodeProcess(String name, int port, Process process) {
+    private NodeProcess(String name, int port, String cookie, List<String> options, Process process) {
         this.name = name;
         this.port = port;
+        this.cookie = cookie;
+        this.options = List.copyOf(options);
         this.process = process;
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -64,7 +68,13 @@ final class NodeProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("COHORT_"));
         Process p = pb.start();
         ALL.add(p);
-        return new NodeProcess(name, port, p);
+        return new NodeProcess(name, port, cookie, options, p);
+    }
+
+    /** Starts the same node again (same name, port, cookie and options): a new incarnation. */
+    NodeProcess restart() throws IOException {
+        if (process.isAlive()) throw new IllegalStateException(name + " is still running");
+        return startWith(name, port, cookie, options);
     }
 
     /** Sends one command line to the node's standard input (see {@link NodeMain}). */

@@ -119,6 +119,16 @@ class ThreeNodeClusterTest {
             assertThat(p.ask("WHEREIS batcave", "WHEREIS batcave", JOIN)).isEqualTo("WHEREIS batcave none");
         }
         assertThat(t.capitol().ask("GLOBAL batcave", "GLOBAL batcave", JOIN)).contains(" yes ");
+
+        // the killed node comes back under its name as a new incarnation: its old pids stay dead
+        NodeProcess again = t.gotham().restart();
+        open.add(again);
+        awaitSees(again, METROPOLIS, CAPITOL);
+        await().atMost(JOIN).until(() -> t.metropolis().lines().stream().filter(l -> l.equals("UP " + GOTHAM)).count() == 2);
+        String oldCreation = pid.split(" ")[1];
+        String counter = again.awaitLine(l -> l.startsWith("COUNTER "), JOIN);
+        assertThat(counter.split(" ")[2]).isNotEqualTo(oldCreation);
+        assertThat(again.ask("WHEREIS batcave", "WHEREIS batcave", JOIN)).startsWith("WHEREIS batcave " + CAPITOL);
     }
 
     /**

@@ -137,7 +137,6 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         // Measured here: no bundler and no Nagle give the best latency and throughput (team notes).
         tcp.setValue("bundler_type", "no-bundler");
         tcp.setValue("tcp_nodelay", true);
-        tcp.setValue("message_processing_policy", "direct");
         if (settings.tls() != null) {
             Tls t = settings.tls();
             tcp.tls(new TLS().enabled(true)

@@ -61,4 +61,28 @@ class ForySerializerTest {
             }
         }
     }
+
+    /** A payload that fails half-way must not leave the pooled Fory instance unable to read the next good one. */
+    @Test
+    void aBadPayloadNeverSpoilsTheNextGoodOne() throws Exception {
+        ForySerializer s = ForySerializer.builder().allow(Hero.class).build();
+        Random r = new Random(11);
+        byte[][] seeds = {s.serialize(new Hero("batman", 100)), s.serialize(List.of("a", 1L, List.of(2, 3))), s.serialize("visit"), s.serialize(42L)};
+        for (int i = 0; i < 10_000; i++) {
+            byte[] input = r.nextInt(4) == 0 ? randomBytes(r) : Mutations.mutate(r, seeds[r.nextInt(seeds.length)]);
+            try {
+                s.deserialize(input);
+            } catch (FrameException expected) {
+                // refused: fine
+            }
+            long n = r.nextLong();
+            assertThat(s.deserialize(s.serialize(n))).as("good payload after bad case %d", i).isEqualTo(n);
+        }
+    }
+
+    private static byte[] randomBytes(Random r) {
+        byte[] b = new byte[1 + r.nextInt(60)];
+        r.nextBytes(b);
+        return b;
+    }
 }
