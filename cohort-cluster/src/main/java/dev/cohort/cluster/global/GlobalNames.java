@@ -121,6 +121,12 @@ public final class GlobalNames implements NameResolver {
         checkName(name);
         Objects.requireNonNull(pid, "pid");
         if (!node.isAlive(pid)) throw new IllegalArgumentException("cannot register global name " + name + ": " + pid + " is not a live process of " + node.name());
+        Holder previous = names.get(name);
+        if (previous != null && previous.pid().node().equals(node.name()) && !node.isAlive(previous.pid())) {
+            // the holder ended here and its release may still be on its way (a supervisor restarting a
+            // server under the same name is this fast): release it first, on the same ordered path as the claim
+            router.sendGlobal(router.coordinator(), new Frame.GlobalRelease(name, previous.pid()));
+        }
         long request = requests.incrementAndGet();
         Frame.GlobalClaim claim = new Frame.GlobalClaim(request, name, pid, wallClock.millis());
         CompletableFuture<Boolean> answer = new CompletableFuture<>();

@@ -105,6 +105,21 @@ class GlobalNamesTest {
         }
     }
 
+    /** What a supervisor does when it restarts a server under its global name: claim it again at once. */
+    @Test
+    void aNameWhoseHolderJustEndedCanBeClaimedAgainAtOnceOnItsNode() {
+        for (int i = 0; i < 100; i++) {
+            Pid holder = idle(node(1));
+            assertThat(global(1).register("gotham", holder)).isTrue();
+            node(1).exit(holder, ExitReason.KILL);
+            Pid successor = idle(node(1));
+            assertThat(global(1).register("gotham", successor)).as("round %d", i).isTrue();
+            assertThat(global(0).whereis("gotham")).isEqualTo(successor);
+            node(1).exit(successor, ExitReason.KILL);
+            await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10)).until(() -> global(2).whereis("gotham") == null);
+        }
+    }
+
     @Test
     void aNameIsFreedWhenItsHolderEndsOrItsNodeIsLost() {
         Pid batman = idle(node(0));
