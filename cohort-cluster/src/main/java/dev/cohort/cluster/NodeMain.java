@@ -48,14 +48,13 @@ public final class NodeMain extends NodeCommand {
         }, StartOptions.named("counter"));
         print("COUNTER " + pidFields(counter));
         Pid echo = cluster.node().spawn(self -> {
-            self.register("echo");
             for (;;) {
                 if (self.receive() instanceof Pid from) self.send(from, self.self());
             }
         });
+        cluster.node().register("echo", echo);
         print("ECHO " + pidFields(echo));
-        cluster.node().spawn(self -> {
-            self.register("order");
+        Pid order = cluster.node().spawn(self -> {
             long expected = 0;
             boolean inOrder = true;
             String firstGap = "";
@@ -72,8 +71,10 @@ public final class NodeMain extends NodeCommand {
                 }
             }
         });
+        cluster.node().register("order", order);
         cluster.spawner().define("idle", arg -> self -> self.receive());
         Thread.ofVirtual().start(() -> commands(cluster));
+        print("READY");
     }
 
     private static String pidFields(Pid p) {

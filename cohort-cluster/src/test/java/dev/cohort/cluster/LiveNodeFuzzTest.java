@@ -46,6 +46,7 @@ class LiveNodeFuzzTest {
                 attacker.attach(router[0]);
                 transport.connect();
                 await().atMost(Duration.ofSeconds(60)).until(() -> transport.isConnected(target));
+                metropolis.awaitLine(l -> l.equals("READY"), Duration.ofSeconds(60)); // its fixtures are registered
 
                 Random r = new Random(SEED);
                 FrameCodec codec = new FrameCodec(serializer);

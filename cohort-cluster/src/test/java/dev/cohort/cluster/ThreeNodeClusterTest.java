@@ -36,6 +36,7 @@ class ThreeNodeClusterTest {
 
     /** Waits until {@code p} has printed UP for each of {@code others} (it sees them in its view). */
     private static void awaitSees(NodeProcess p, String... others) {
+        p.awaitLine(l -> l.equals("READY"), JOIN);
         for (String o : others) p.awaitLine(l -> l.equals("UP " + o), JOIN);
     }
 

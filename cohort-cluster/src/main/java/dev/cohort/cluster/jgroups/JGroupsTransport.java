@@ -328,20 +328,32 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         }
 
         void flush() {
-            int rounds = 0;
             while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
-                try {
-                    while (!queue.isEmpty()) {
-                        if (++rounds > MAX_ROUNDS) {
-                            // this sender has done its share: let another thread finish the burst
-                            Thread.ofVirtual().start(this::flush);
-                            return;
-                        }
-                        sendOne();
+                if (drainHolding()) return; // another thread holds the outbox now and drains it
+            }
+        }
+
+        /**
+         * Sends queued frames while holding {@code sending}. After {@link #MAX_ROUNDS} messages
+         * this sender has done its share: the outbox, still held, passes to a new thread, so
+         * no frame can be left behind with nobody sending. Returns whether it passed it on.
+         */
+        private boolean drainHolding() {
+            boolean passedOn = false;
+            try {
+                for (int rounds = 0; !queue.isEmpty(); rounds++) {
+                    if (rounds == MAX_ROUNDS) {
+                        Thread.ofVirtual().start(() -> {
+                            if (!drainHolding()) flush();
+                        });
+                        passedOn = true;
+                        return true;
                     }
-                } finally {
-                    sending.set(false);
+                    sendOne();
                 }
+                return false;
+            } finally {
+                if (!passedOn) sending.set(false);
             }
         }
 
