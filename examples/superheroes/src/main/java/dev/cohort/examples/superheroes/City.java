@@ -25,9 +25,9 @@ public final class City implements GenServer<Replica> {
     /** Tick messages (local only). */
     private enum Tick { PATROL, FIGHT }
 
-    /** The bomb's crash; its message is what the log shows. */
+    /** The bomb's crash: an expected one, so the log shows its message and no stack trace. */
     static final class Bombed extends RuntimeException {
-        Bombed(String city) { super(city + " has been destroyed"); }
+        Bombed(String city) { super(city + " has been destroyed", null, false, false); }
     }
 
     private final String name;
