@@ -33,6 +33,17 @@ public final class AWLWWMap<K, V> {
         this.kernel = kernel;
     }
 
+    /** From raw parts (for {@link AWLWWMapReplica}). */
+    static <K, V> AWLWWMap<K, V> of(Map<K, Map<Dot, Entry<V>>> entries, CausalContext context) {
+        return new AWLWWMap<>(new DotKernel<>(entries, context));
+    }
+
+    /** The live writes of every key (for {@link AWLWWMapReplica}). */
+    Map<K, Map<Dot, Entry<V>>> writes() { return kernel.entries(); }
+
+    /** The live writes of one key. */
+    Map<Dot, Entry<V>> writes(K key) { return kernel.dots(key); }
+
     @SuppressWarnings("unchecked")
     public static <K, V> AWLWWMap<K, V> empty() { return (AWLWWMap<K, V>) EMPTY; }
 

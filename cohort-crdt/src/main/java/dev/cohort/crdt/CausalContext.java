@@ -36,6 +36,13 @@ public final class CausalContext {
         return compact(new HashMap<>(), new HashSet<>(dots));
     }
 
+    /** A context from a vector and a cloud (compacted). */
+    static CausalContext from(Map<String, Long> vector, Set<Dot> cloud) {
+        Map<String, Long> v = new HashMap<>(vector);
+        v.values().removeIf(c -> c == 0);
+        return compact(v, new HashSet<>(cloud));
+    }
+
     /** A context from a version vector alone. */
     public static CausalContext ofVector(Map<String, Long> vector) {
         for (Long c : vector.values()) if (c < 0) throw new IllegalArgumentException("negative counter in " + vector);
@@ -111,6 +118,19 @@ public final class CausalContext {
     public Set<Dot> cloud() { return cloud; }
 
     public boolean isEmpty() { return vector.isEmpty() && cloud.isEmpty(); }
+
+    /** How many dots this context holds. */
+    public long dotCount() {
+        long n = cloud.size();
+        for (long c : vector.values()) n += c;
+        return n;
+    }
+
+    /** Calls {@code action} for every dot this context holds (as many as {@link #dotCount()}). */
+    public void forEachDot(java.util.function.Consumer<Dot> action) {
+        vector.forEach((r, max) -> { for (long i = 1; i <= max; i++) action.accept(new Dot(r, i)); });
+        cloud.forEach(action);
+    }
 
     private static CausalContext compact(Map<String, Long> v, Set<Dot> c) {
         boolean moved = true;
