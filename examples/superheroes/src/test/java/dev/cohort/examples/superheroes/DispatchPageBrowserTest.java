@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -49,7 +50,9 @@ class DispatchPageBrowserTest {
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
             WebDriver driver = new ChromeDriver(service, options);
             try {
+                // the page re-renders its table on every push: an element found a moment ago may be gone
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+                wait.ignoring(StaleElementReferenceException.class);
                 driver.get(c.url());
                 assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Dispatches");
                 wait.until(d -> d.findElement(By.id("conn")).getText().equals("live"));
@@ -60,31 +63,37 @@ class DispatchPageBrowserTest {
                     driver.findElement(By.id("create")).click();
                     wait.until(d -> rows(d).size() == before + 1);
                 }
-                assertThat(rows(driver)).hasSize(3);
                 List<String> headings = driver.findElements(By.cssSelector("thead th")).stream().map(WebElement::getText).toList();
                 assertThat(headings).startsWith("Name", "Patrolling", "Location", "Health", "Assign");
 
                 // assign the first hero to gotham: it starts patrolling there and its health falls in fights
-                String hero = rows(driver).getFirst().getAttribute("data-id");
-                new Select(row(driver, hero).findElement(By.cssSelector("select.assign"))).selectByValue("gotham");
+                String hero = wait.until(d -> rows(d).getFirst().getAttribute("data-id"));
+                wait.until(d -> {
+                    new Select(row(d, hero).findElement(By.cssSelector("select.assign"))).selectByValue("gotham");
+                    return true;
+                });
                 wait.until(d -> cell(d, hero, "location").equals("gotham"));
                 wait.until(d -> gone(d, hero) || cell(d, hero, "patrolling").equals("Patrolling"));
                 wait.until(d -> gone(d, hero) || Integer.parseInt(cell(d, hero, "health")) < 100);
 
                 // terminate another
-                String other = rows(driver).stream().map(r -> r.getAttribute("data-id")).filter(id -> !id.equals(hero)).findFirst().orElseThrow();
-                row(driver, other).findElement(By.cssSelector("button.terminate")).click();
+                String other = wait.until(d -> rows(d).stream().map(r -> r.getAttribute("data-id")).filter(id -> !id.equals(hero)).findFirst().orElse(null));
+                wait.until(d -> {
+                    row(d, other).findElement(By.cssSelector("button.terminate")).click();
+                    return true;
+                });
                 wait.until(d -> gone(d, other));
 
                 // destroy a city: the flash names it, its status strip changes, the table survives
-                int heroesBefore = rows(driver).size();
+                int heroesBefore = wait.until(d -> rows(d).size());
                 driver.findElement(By.id("bomb")).click();
                 wait.until(d -> d.findElement(By.id("flash")).getText().endsWith(" has been destroyed"));
-                String city = driver.findElement(By.id("flash")).getText().replace(" has been destroyed", "");
+                String city = wait.until(d -> d.findElement(By.id("flash")).getText()).replace(" has been destroyed", "");
                 assertThat(Cities.NAMES).contains(city);
                 wait.until(d -> d.findElements(By.cssSelector(".city[data-city='" + city + "']")).stream()
                         .anyMatch(e -> Integer.parseInt(e.getAttribute("data-restarts")) >= 1));
-                assertThat(rows(driver).size()).isBetween(heroesBefore - 1, heroesBefore); // a fight may take the patrolling hero
+                int heroesAfter = wait.until(d -> rows(d).size());
+                assertThat(heroesAfter).isBetween(heroesBefore - 1, heroesBefore); // a fight may take the patrolling hero
 
                 Path shots = Path.of("target", "screenshots");
                 Files.createDirectories(shots);
