@@ -37,6 +37,8 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
 
     /** Anti-entropy progress with one neighbour: where the next slice starts, and the slice in flight. */
     private static final class Peer {
+        /** The keys of the sweep under way (a snapshot), and how far it got. */
+        List<Object> sweep;
         int cursor;
         long inFlight = -1;
         int ticksWaiting;
@@ -179,6 +181,9 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                 if (p != null && p.inFlight == m.sync()) {
                     p.inFlight = -1;
                     p.ticksWaiting = 0;
+                    // keep a sweep going back to back: one slice in flight, the next as soon as it is answered
+                    if (p.sweep != null && p.cursor < p.sweep.size()) sendSlice(m.sender(), p);
+                    else p.sweep = null;
                 }
             }
             case DELTA -> { }
@@ -193,25 +198,32 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         replica.join(delta, subscribers.isEmpty() ? null : this::publish);
     }
 
-    /** One slice to each neighbour that has none in flight. */
+    /** Starts (or resumes) a sweep to each neighbour that has no slice in flight. */
     private void antiEntropy() {
         if (replica.size() == 0) return;
-        List<K> keys = null;
         for (String n : neighbours()) {
             Peer p = peers.computeIfAbsent(n, x -> new Peer());
             if (p.inFlight >= 0) {
                 if (++p.ticksWaiting < 10) continue; // at most one in flight; give up on a lost one after 10 intervals
                 p.inFlight = -1;
             }
-            if (keys == null) keys = new ArrayList<>(replica.keys());
-            if (p.cursor >= keys.size()) p.cursor = 0;
-            Set<K> part = new HashSet<>(keys.subList(p.cursor, Math.min(keys.size(), p.cursor + options.maxSyncKeys())));
-            p.cursor += part.size();
-            p.inFlight = nextSync++;
-            p.ticksWaiting = 0;
-            byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.SLICE, cluster.name(), p.inFlight,
-                    codec.encode(replica.slice(part, Set.of()))).encode();
-            self.send(Address.remote(serverName, n), bytes);
+            sendSlice(n, p);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void sendSlice(String neighbour, Peer p) {
+        if (p.sweep == null || p.cursor >= p.sweep.size()) {
+            p.sweep = new ArrayList<>(replica.keys());
+            p.cursor = 0;
+        }
+        Set<K> part = new HashSet<>();
+        for (Object k : p.sweep.subList(p.cursor, Math.min(p.sweep.size(), p.cursor + options.maxSyncKeys()))) part.add((K) k);
+        p.cursor += part.size();
+        p.inFlight = nextSync++;
+        p.ticksWaiting = 0;
+        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.SLICE, cluster.name(), p.inFlight,
+                codec.encode(replica.slice(part, Set.of()))).encode();
+        self.send(Address.remote(serverName, neighbour), bytes);
     }
 }

@@ -91,4 +91,22 @@ class ReplicatedMapTest {
         maps.get(0).neighbours(Set.of("n1@127.0.0.1", "n2@127.0.0.1"));
         await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.toMap().equals(expected)));
     }
+
+    /**
+     * DeltaCrdt's failure case: one replica holds 100,000 keys, the sync size is 200 keys, two
+     * replicas join later; every replica ends with exactly 100,000 keys.
+     */
+    @Test
+    void aHundredThousandKeysReachLateJoinersInSmallSlicesExactly() throws Exception {
+        cluster(3, new ReplicatedMap.Options(Duration.ofMillis(200), 200));
+        maps.get(0).neighbours(Set.of());
+        maps.get(1).neighbours(Set.of());
+        maps.get(2).neighbours(Set.of());
+        for (int i = 0; i < 100_000; i++) maps.get(0).put("key" + i, i);
+        maps.get(1).neighbours(Set.of("n0@127.0.0.1"));
+        maps.get(2).neighbours(Set.of("n0@127.0.0.1"));
+        maps.get(0).neighbours(Set.of("n1@127.0.0.1", "n2@127.0.0.1"));
+        await().atMost(Duration.ofMinutes(3)).until(() -> maps.get(1).size() == 100_000 && maps.get(2).size() == 100_000);
+        assertThat(maps.get(2).toMap()).isEqualTo(maps.get(0).toMap());
+    }
 }
