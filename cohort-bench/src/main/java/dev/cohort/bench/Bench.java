@@ -11,15 +11,16 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./cohort bench NAME   (NAME: local, transport)");
+            System.err.println("usage: ./cohort bench NAME   (NAME: local, transport, crdt)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "local" -> LocalScenarios.run(rest);
             case "transport" -> TransportScenarios.run(rest);
+            case "crdt" -> CrdtScenarios.run(rest);
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, jmh)");
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, crdt, jmh)");
                 System.exit(2);
             }
         }
