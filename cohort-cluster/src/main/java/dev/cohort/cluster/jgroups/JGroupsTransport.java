@@ -301,7 +301,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         Outbox out = members.get(node);
         if (out == null) return;
         out.queue.add(frame);
-        out.flush();
+        out.flushAsync();
     }
 
     @Override
@@ -325,6 +325,15 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         Outbox(String node, Address to) {
             this.node = node;
             this.to = to;
+        }
+
+        /** Sends what is queued on a new virtual thread if nobody is sending: the caller never waits for the network. */
+        void flushAsync() {
+            if (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+                Thread.ofVirtual().start(() -> {
+                    if (!drainHolding()) flush();
+                });
+            }
         }
 
         void flush() {
