@@ -291,10 +291,11 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     public boolean isConnected(String node) { return members.containsKey(node); }
 
     /**
-     * Queues a frame for {@code node} and sends what is queued. Frames to one node leave in
-     * the order they were queued. Whoever finds the outbox idle sends everything queued so far,
-     * packed into as few messages as possible, so a burst from many processes costs few writes
-     * while a lone frame leaves at once, with no hand-off to another thread.
+     * Queues a frame for {@code node} and returns: the caller never waits for the network.
+     * Frames to one node leave in the order they were queued. If nobody is writing to that node,
+     * a virtual thread starts and writes everything queued, packed into as few messages as
+     * possible, so a burst from many processes costs few writes. The queue is not bounded: a
+     * peer slower than its senders makes it grow until failure detection removes the peer.
      */
     @Override
     public void send(String node, byte[] frame) {
