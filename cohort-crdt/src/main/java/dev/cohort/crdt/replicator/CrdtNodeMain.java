@@ -34,7 +34,37 @@ public final class CrdtNodeMain extends NodeCommand {
                 if (bulk.incrementAndGet() == expect) cluster.global().send("bench-driver", "DONE " + cluster.name());
             }
         });
+        Thread.ofVirtual().start(() -> commands(map));
         System.out.println("READY");
+        System.out.flush();
+    }
+
+    /** Standard input: {@code PUT key value}, {@code REMOVE key}, {@code DIGEST} (prints {@code DIGEST size hash}). */
+    private static void commands(ReplicatedMap<String, Integer> map) {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] w = line.trim().split("\\s+");
+                try {
+                    switch (w[0]) {
+                        case "PUT" -> { map.put(w[1], Integer.parseInt(w[2])); print("OK"); }
+                        case "REMOVE" -> { map.remove(w[1]); print("OK"); }
+                        case "DIGEST" -> {
+                            var m = new java.util.TreeMap<>(map.toMap());
+                            print("DIGEST " + m.size() + " " + m.hashCode());
+                        }
+                        default -> print("ERROR unknown command " + line);
+                    }
+                } catch (RuntimeException e) {
+                    print("ERROR " + line + ": " + e);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no more commands
+        }
+    }
+
+    private static synchronized void print(String line) {
+        System.out.println(line);
         System.out.flush();
     }
 }

@@ -62,7 +62,9 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         this.serverName = serverName;
         this.codec = codec;
         this.options = options;
-        this.clock = HybridLogicalClock.system(cluster.name());
+        // one replica id per node incarnation: a restarted node must not reuse the dots of its
+        // previous life, which the others have seen (and may have seen removed)
+        this.clock = HybridLogicalClock.system(cluster.name() + "/" + cluster.node().creation());
     }
 
     @Override
