@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import dev.cohort.examples.superheroes.CityProtocol.Assign;
 import dev.cohort.examples.superheroes.CityProtocol.AssignResult;
 import dev.cohort.examples.superheroes.CityProtocol.Bomb;
@@ -31,13 +33,13 @@ public final class City implements GenServer<Replica> {
     }
 
     private final String name;
-    private final StampClock clock;
+    private final HybridLogicalClock clock;
     private final RandomGenerator random;
     private final Duration patrolEvery;
     private final Duration fightEvery;
     private ProcessContext self;
 
-    public City(String name, StampClock clock, RandomGenerator random, Duration patrolEvery, Duration fightEvery) {
+    public City(String name, HybridLogicalClock clock, RandomGenerator random, Duration patrolEvery, Duration fightEvery) {
         this.name = name;
         this.clock = clock;
         this.random = random;

@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -18,7 +20,7 @@ public final class CityRules {
     public record Outcome(Replica replica, String log) {}
 
     /** Patrol: one random hero located in {@code city} (patrolling or not) starts patrolling. */
-    public static Outcome patrol(Replica r, String city, RandomGenerator random, StampClock clock) {
+    public static Outcome patrol(Replica r, String city, RandomGenerator random, HybridLogicalClock clock) {
         List<Hero> here = r.heroes().values().stream().filter(h -> h.location().equals(city))
                 .sorted(Comparator.comparing(Hero::id)).toList();
         if (here.isEmpty()) return new Outcome(r, city + ": no hero available to patrol");
@@ -27,7 +29,7 @@ public final class CityRules {
     }
 
     /** Fight: one random patrolling hero in {@code city} takes 5..15 damage; at 0 it is removed for good. */
-    public static Outcome fight(Replica r, String city, RandomGenerator random, StampClock clock) {
+    public static Outcome fight(Replica r, String city, RandomGenerator random, HybridLogicalClock clock) {
         List<Hero> patrolling = r.heroes().values().stream().filter(h -> h.location().equals(city) && h.patrolling())
                 .sorted(Comparator.comparing(Hero::id)).toList();
         if (patrolling.isEmpty()) return new Outcome(r, city + ": no patrolling hero to fight");

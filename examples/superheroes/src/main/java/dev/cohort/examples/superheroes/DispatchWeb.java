@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import dev.cohort.examples.superheroes.CityProtocol.Bomb;
 import dev.cohort.examples.superheroes.CityProtocol.CityStatus;
 import dev.cohort.examples.superheroes.CityProtocol.Get;
@@ -33,7 +35,7 @@ final class DispatchWeb {
     private DispatchWeb() {}
 
     static Javalin start(String host, int port, Node node, Tabs tabs, Cities cities, ClusterStatus status,
-                         StampClock clock, RandomGenerator random) {
+                         HybridLogicalClock clock, RandomGenerator random) {
         Map<String, Pid> sessions = new ConcurrentHashMap<>();
         return Javalin.create(config -> {
             config.jetty.host = host;
@@ -78,7 +80,7 @@ final class DispatchWeb {
         if (tab != null) node.exit(tab, ExitReason.SHUTDOWN);
     }
 
-    private static void createHero(Context ctx, Node node, Cities cities, StampClock clock, RandomGenerator random) {
+    private static void createHero(Context ctx, Node node, Cities cities, HybridLogicalClock clock, RandomGenerator random) {
         String name = ctx.queryParam("name");
         if (name != null && (name.isBlank() || name.length() > 100)) {
             ctx.status(400).contentType("application/json").result(Json.object("error", "name must be 1..100 characters"));

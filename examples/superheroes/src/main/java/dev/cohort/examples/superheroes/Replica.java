@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.Timestamp;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -9,7 +11,7 @@ import java.util.TreeMap;
 /**
  * One replica of the dispatch data: heroes by id and the tombstones of removed heroes. A
  * state-based CRDT: {@link #merge} keeps, per hero, the whole record with the later
- * {@link Stamp}, unions the tombstones, and drops every tombstoned hero. Merge is commutative,
+ * {@link Timestamp}, unions the tombstones, and drops every tombstoned hero. Merge is commutative,
  * associative and idempotent, so replicas that have seen the same updates agree, whatever the
  * order of gossip. Tombstones are never removed (as in the seed), so a removed hero never comes
  * back. Immutable.
@@ -22,7 +24,7 @@ public record Replica(Map<String, Hero> heroes, Set<String> tombstones) {
      * stamps mean equal records; the content comparison after it only keeps the merge a join
      * even for input that breaks that rule.
      */
-    private static final java.util.Comparator<Hero> LATER = java.util.Comparator.comparing(Hero::updated, Stamp::compareTo)
+    private static final java.util.Comparator<Hero> LATER = java.util.Comparator.comparing(Hero::updated, Timestamp::compareTo)
             .thenComparing(Hero::location, String::compareTo).thenComparing(Hero::patrolling, Boolean::compare).thenComparingInt(Hero::health).thenComparing(Hero::name, String::compareTo);
 
     public Replica {

@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.process.Pid;
@@ -93,7 +95,7 @@ public final class Superheroes implements Runnable {
         public Integer call() throws Exception {
             if (!Cities.isCity(city)) throw new CommandLine.ParameterException(spec.commandLine(), "--city must be one of " + Cities.NAMES);
             ClusterNode cluster = common.start(city);
-            StampClock clock = StampClock.system(cluster.name());
+            HybridLogicalClock clock = HybridLogicalClock.system(cluster.name());
             Duration window = Duration.ofSeconds(5);
             Pid watch = GenServer.start(cluster.node(), new CityWatch(city, window, cluster.node().clock()), StartOptions.named(CityWatch.NAME));
             // at most 3 restarts in 5 s; a city bombed more often stays down while the rest of the cluster runs on
@@ -124,7 +126,7 @@ public final class Superheroes implements Runnable {
         public Integer call() throws Exception {
             ClusterNode cluster = common.start("dispatch");
             Cities cities = new Cities(cluster, common.host);
-            StampClock clock = StampClock.system(cluster.name());
+            HybridLogicalClock clock = HybridLogicalClock.system(cluster.name());
             Random random = new Random();
             Registry tabs = Registry.duplicate(cluster.node(), "tabs");
             ClusterStatus status = new ClusterStatus(cluster, cities, tabs, Duration.ofSeconds(1));

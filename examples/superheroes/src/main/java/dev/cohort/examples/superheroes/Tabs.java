@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import dev.cohort.examples.superheroes.CityProtocol.Assign;
 import dev.cohort.examples.superheroes.CityProtocol.AssignResult;
 import dev.cohort.examples.superheroes.CityProtocol.Bomb;
@@ -39,11 +41,11 @@ public final class Tabs {
     private final Node node;
     private final Registry registry;
     private final Cities cities;
-    private final StampClock clock;
+    private final HybridLogicalClock clock;
     private final RandomGenerator random;
     private final ClusterStatus status;
 
-    public Tabs(Node node, Registry registry, Cities cities, StampClock clock, RandomGenerator random, ClusterStatus status) {
+    public Tabs(Node node, Registry registry, Cities cities, HybridLogicalClock clock, RandomGenerator random, ClusterStatus status) {
         this.node = node;
         this.registry = registry;
         this.cities = cities;

@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
@@ -9,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Patrol and fight rules with a controlled clock and random source. */
 class CityRulesTest {
     private final AtomicLong wall = new AtomicLong(10_000);
-    private final StampClock clock = new StampClock("gotham@h", wall::get);
+    private final HybridLogicalClock clock = new HybridLogicalClock("gotham@h", wall::get);
 
     @Test
     void patrolPicksAHeroInTheCityAndIdleCitiesSaySo() {

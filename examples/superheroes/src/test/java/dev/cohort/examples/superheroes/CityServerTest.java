@@ -1,5 +1,7 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cohort.examples.superheroes.CityProtocol.Assign;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CityServerTest {
     private final ManualTime time = new ManualTime();
     private final Node node = Node.builder().name("gotham@127.0.0.1").clock(time).scheduler(time).build();
-    private final StampClock clock = new StampClock("gotham@127.0.0.1", () -> 1_000);
+    private final HybridLogicalClock clock = new HybridLogicalClock("gotham@127.0.0.1", () -> 1_000);
     private final Pid city = GenServer.start(node, new City("gotham", clock, new Random(3), Duration.ofSeconds(5), Duration.ofSeconds(5)));
 
     @AfterEach
@@ -29,7 +31,7 @@ class CityServerTest {
 
     @Test
     void assignMergesTheCallersReplicaMovesHealsAndAnswersClearlyForUnknownOrDeadHeroes() {
-        StampClock dispatch = new StampClock("dispatch@127.0.0.1", () -> 1_000);
+        HybridLogicalClock dispatch = new HybridLogicalClock("dispatch@127.0.0.1", () -> 1_000);
         Hero batman = Hero.recruit("b", "Batman", dispatch.now()).hurt(50, dispatch.now());
         Replica mine = Replica.EMPTY.with(batman);
 
@@ -53,7 +55,7 @@ class CityServerTest {
 
     @Test
     void ticksPatrolAndFightOnTheInjectedClock() {
-        StampClock dispatch = new StampClock("dispatch@127.0.0.1", () -> 1_000);
+        HybridLogicalClock dispatch = new HybridLogicalClock("dispatch@127.0.0.1", () -> 1_000);
         node.call(city, new Assign("b", Replica.EMPTY.with(Hero.recruit("b", "Batman", dispatch.now()))));
         time.advance(Duration.ofSeconds(5)); // patrol, then fight
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {

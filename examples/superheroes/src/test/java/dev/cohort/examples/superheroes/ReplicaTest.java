@@ -1,5 +1,8 @@
 package dev.cohort.examples.superheroes;
 
+import dev.cohort.crdt.HybridLogicalClock;
+import dev.cohort.crdt.Timestamp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -25,7 +28,7 @@ class ReplicaTest {
                 case 0 -> { }
                 case 1 -> dead.add(id);
                 default -> heroes.put(id, new Hero(id, "hero-" + id, List.of("home", "gotham", "capitol").get(r.nextInt(3)),
-                        r.nextBoolean(), r.nextInt(101), new Stamp(r.nextInt(5), r.nextInt(3), NODES.get(r.nextInt(NODES.size())))));
+                        r.nextBoolean(), r.nextInt(101), new Timestamp(r.nextInt(5), r.nextInt(3), NODES.get(r.nextInt(NODES.size())))));
             }
         }
         heroes.keySet().removeAll(dead);
@@ -60,8 +63,8 @@ class ReplicaTest {
 
     @Test
     void concurrentWritesInTheSameMillisecondNeverTieAndTombstonesWin() {
-        StampClock gotham = new StampClock("gotham@h", () -> 1_000);
-        StampClock capitol = new StampClock("capitol@h", () -> 1_000);
+        HybridLogicalClock gotham = new HybridLogicalClock("gotham@h", () -> 1_000);
+        HybridLogicalClock capitol = new HybridLogicalClock("capitol@h", () -> 1_000);
         Hero base = Hero.recruit("x", "Batman", gotham.now());
         Hero inGotham = base.assignedTo("gotham", gotham.now());
         Hero inCapitol = base.assignedTo("capitol", capitol.now());
