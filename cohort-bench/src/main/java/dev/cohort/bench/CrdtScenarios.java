@@ -2,6 +2,7 @@ package dev.cohort.bench;
 
 import static dev.cohort.bench.Bench.figure;
 import static dev.cohort.bench.Bench.progress;
+import static dev.cohort.bench.NodeProcesses.freePort;
 
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.wire.ForySerializer;
@@ -11,12 +12,6 @@ import dev.cohort.crdt.HybridLogicalClock;
 import dev.cohort.crdt.replicator.CrdtNodeMain;
 import dev.cohort.crdt.replicator.ReplicatedMap;
 import dev.cohort.process.Pid;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,12 +28,7 @@ import java.util.concurrent.TimeUnit;
 final class CrdtScenarios {
     private CrdtScenarios() {}
 
-    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
     private static final List<List<String>> OUTPUT = new CopyOnWriteArrayList<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
-    }
 
     static void run(String[] args) throws Exception {
         int pa = freePort();
@@ -93,7 +83,7 @@ final class CrdtScenarios {
             }
             figure("C1", "converge_100k_ms", (System.nanoTime() - t0) / 1e6, "ms");
         } finally {
-            STARTED.forEach(Process::destroyForcibly);
+            NodeProcesses.killAll();
             a.close();
         }
         mergeOps(); // last: its million deltas would burden the heap the cluster figures run on
@@ -112,32 +102,10 @@ final class CrdtScenarios {
         figure("C1", "merge_ops_per_s", Math.round(perSecond), "ops/s");
     }
 
-    private static void start(String name, int port, int seedPort) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-Xmx1g", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), CrdtNodeMain.class.getName(),
-                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort)
-                .redirectErrorStream(true).start();
-        STARTED.add(p);
-        List<String> lines = new CopyOnWriteArrayList<>();
-        OUTPUT.add(lines);
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) lines.add(l);
-            } catch (Exception ignored) {
-                // ended
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!lines.contains("READY")) {
-            if (!p.isAlive() || System.nanoTime() > deadline) throw new IllegalStateException(name + " did not start: " + lines);
-            Thread.sleep(10);
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    private static NodeProcesses.NodeProcess start(String name, int port, int seedPort) throws Exception {
+        NodeProcesses.NodeProcess p = NodeProcesses.start(CrdtNodeMain.class, "-Xmx1g", name, port, seedPort);
+        OUTPUT.add(p.lines());
+        p.awaitLine("READY"::equals);
+        return p;
     }
 }

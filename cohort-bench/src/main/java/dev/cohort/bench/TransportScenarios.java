@@ -2,6 +2,7 @@ package dev.cohort.bench;
 
 import static dev.cohort.bench.Bench.figure;
 import static dev.cohort.bench.Bench.progress;
+import static dev.cohort.bench.NodeProcesses.freePort;
 
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.NodeMain;
@@ -9,18 +10,11 @@ import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Down;
 import dev.cohort.process.Pid;
 import dev.cohort.process.Ref;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,37 +29,13 @@ final class TransportScenarios {
     /** Concurrent ping-pong pairs for the headline figure. */
     static final int PAIRS = 64;
 
-    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
-    }
-
-    /** A node process and what it printed. */
-    private record Remote(Process process, List<String> lines) {
-        Pid pidOf(String tag) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                for (String l : lines) {
-                    if (l.startsWith(tag + " ")) {
-                        String[] f = l.split(" ");
-                        return new Pid(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
-                    }
-                }
-                if (!process.isAlive()) break;
-                Thread.sleep(5);
-            }
-            throw new IllegalStateException("node process did not print " + tag + "; it printed " + lines);
-        }
-    }
-
     static void run(String[] args) throws Exception {
         int roundTrips = 20_000, calls = 20_000;
         int driverPort = freePort();
         ClusterNode driver = ClusterNode.start("bench@127.0.0.1", driverPort, List.of(), "bench-cookie", ForySerializer.builder().build());
         try {
             String name = "remote@127.0.0.1";
-            Remote remote = startNode(name, freePort(), driverPort);
+            NodeProcesses.NodeProcess remote = NodeProcesses.start(NodeMain.class, "-Xmx512m", name, freePort(), driverPort);
             Pid echo = remote.pidOf("ECHO");
             Pid counter = remote.pidOf("COUNTER");
             awaitConnected(driver, name);
@@ -89,7 +59,7 @@ final class TransportScenarios {
             long[] detect = new long[5];
             for (int i = 0; i < detect.length; i++) {
                 String victimName = "victim" + i + "@127.0.0.1";
-                Remote victim = startNode(victimName, freePort(), driverPort);
+                NodeProcesses.NodeProcess victim = NodeProcesses.start(NodeMain.class, "-Xmx512m", victimName, freePort(), driverPort);
                 Pid target = victim.pidOf("COUNTER");
                 awaitConnected(driver, victimName);
                 detect[i] = killAndTimeDown(driver, victim, target);
@@ -98,33 +68,9 @@ final class TransportScenarios {
             Arrays.sort(detect);
             figure("N1", "nodedown_detect_ms", detect[detect.length / 2] / 1e6, "ms");
         } finally {
-            STARTED.forEach(Process::destroyForcibly);
+            NodeProcesses.killAll();
             driver.close();
         }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static Remote startNode(String name, int port, int seedPort) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-Xmx512m", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        STARTED.add(p);
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) lines.add(l);
-            } catch (Exception ignored) {
-                // process ended
-            }
-        });
-        return new Remote(p, lines);
     }
 
     private static void awaitConnected(ClusterNode driver, String name) throws InterruptedException {
@@ -172,7 +118,7 @@ final class TransportScenarios {
     }
 
     /** Monitors {@code target}, kills its node with SIGKILL, and returns nanoseconds from the kill to the Down. */
-    private static long killAndTimeDown(ClusterNode driver, Remote victim, Pid target) throws Exception {
+    private static long killAndTimeDown(ClusterNode driver, NodeProcesses.NodeProcess victim, Pid target) throws Exception {
         CompletableFuture<Long> downAt = new CompletableFuture<>();
         CompletableFuture<Void> watching = new CompletableFuture<>();
         driver.node().spawn(self -> {

@@ -1,0 +1,75 @@
+package dev.cohort.bench;
+
+import dev.cohort.process.Pid;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Node processes for the cluster scenarios: a free port, a node started as its own OS process
+ * with this JVM's class path, the lines it prints, and a kill of every one when the bench ends.
+ */
+final class NodeProcesses {
+    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(NodeProcesses::killAll));
+    }
+
+    private NodeProcesses() {}
+
+    /** A node process and what it printed (standard output and error). */
+    record NodeProcess(Process process, List<String> lines) {
+        /** Waits up to 60 s for a line {@code match} accepts. */
+        String awaitLine(Predicate<String> match) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                for (String l : lines) if (match.test(l)) return l;
+                if (!process.isAlive()) break;
+                Thread.sleep(5); // a launcher polling another process's output, not a test
+            }
+            throw new IllegalStateException("node process did not print the awaited line; it printed " + lines);
+        }
+
+        /** The pid a fixture printed as {@code TAG node creation id}. */
+        Pid pidOf(String tag) throws InterruptedException {
+            String[] f = awaitLine(l -> l.startsWith(tag + " ")).split(" ");
+            return new Pid(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts {@code main} ({@code cohort node} options) as node {@code name} on {@code port}, seeded with {@code seedPort}. */
+    static NodeProcess start(Class<?> main, String heap, String name, int port, int seedPort) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, heap, "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), main.getName(),
+                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort)
+                .redirectErrorStream(true).start();
+        STARTED.add(p);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) lines.add(l);
+            } catch (Exception ignored) {
+                // process ended
+            }
+        });
+        return new NodeProcess(p, lines);
+    }
+
+    static void killAll() {
+        STARTED.forEach(Process::destroyForcibly);
+    }
+}
