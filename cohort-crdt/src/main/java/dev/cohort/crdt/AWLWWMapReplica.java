@@ -21,6 +21,7 @@ public final class AWLWWMapReplica<K, V> {
     private final Map<K, Map<Dot, AWLWWMap.Entry<V>>> writes = new HashMap<>();
     private final Map<Dot, K> keyOf = new HashMap<>();
     private final MutableContext context = new MutableContext();
+    private java.util.function.Consumer<K> keyWatcher = k -> { };
 
     /** A causal context updated in place: joins cost what they add, not what is already here. */
     private static final class MutableContext {
@@ -65,6 +66,11 @@ public final class AWLWWMapReplica<K, V> {
             }
         }
 
+        void forget(String replica) {
+            vector.remove(replica);
+            cloud.removeIf(d -> d.replica().equals(replica));
+        }
+
         CausalContext snapshot() {
             return CausalContext.from(vector, cloud);
         }
@@ -79,6 +85,85 @@ public final class AWLWWMapReplica<K, V> {
         AWLWWMap<K, V> delta = AWLWWMap.of(Map.of(key, Map.of(d, new AWLWWMap.Entry<>(value, at))), CausalContext.of(seen));
         join(delta, null);
         return delta;
+    }
+
+    /** Writes every entry of {@code values} at {@code at} here and returns one delta to ship. */
+    public AWLWWMap<K, V> putAll(Map<K, V> values, Timestamp at) {
+        Map<K, Map<Dot, AWLWWMap.Entry<V>>> writes = new HashMap<>();
+        Set<Dot> seen = new HashSet<>();
+        long next = context.next(at.replica()).counter();
+        for (Map.Entry<K, V> e : values.entrySet()) {
+            Dot d = new Dot(at.replica(), next++);
+            writes.put(Objects.requireNonNull(e.getKey(), "key"), Map.of(d, new AWLWWMap.Entry<>(e.getValue(), at)));
+            seen.addAll(dots(e.getKey()).keySet());
+            seen.add(d);
+        }
+        AWLWWMap<K, V> delta = AWLWWMap.of(writes, CausalContext.of(seen));
+        join(delta, null);
+        return delta;
+    }
+
+    /** Removes every key of {@code keys} (the writes of them seen here) and returns one delta to ship. */
+    public AWLWWMap<K, V> removeAll(java.util.Collection<K> keys) {
+        Set<Dot> seen = new HashSet<>();
+        for (K k : keys) seen.addAll(dots(k).keySet());
+        AWLWWMap<K, V> delta = AWLWWMap.of(Map.of(), CausalContext.of(seen));
+        join(delta, null);
+        return delta;
+    }
+
+    /**
+     * Rewrites every live write of replica {@code retired} as a write of {@code replica} with the
+     * same value and timestamp, so that {@code retired} can later be {@link #forget forgotten};
+     * returns the delta to ship (its context covers the old and the new dots, so every replica
+     * that joins it drops the old writes). Reads do not change.
+     */
+    public AWLWWMap<K, V> adopt(String retired, String replica) {
+        Map<K, Map<Dot, AWLWWMap.Entry<V>>> writes = new HashMap<>();
+        Set<Dot> seen = new HashSet<>();
+        long next = context.next(replica).counter();
+        for (Map.Entry<Dot, K> e : keyOf.entrySet()) {
+            if (!e.getKey().replica().equals(retired)) continue;
+            Dot fresh = new Dot(replica, next++);
+            writes.computeIfAbsent(e.getValue(), k -> new HashMap<>()).put(fresh, this.writes.get(e.getValue()).get(e.getKey()));
+            seen.add(e.getKey());
+            seen.add(fresh);
+        }
+        AWLWWMap<K, V> delta = AWLWWMap.of(writes, CausalContext.of(seen));
+        join(delta, null);
+        return delta;
+    }
+
+    /** Whether some live write here is a write of {@code replica}. */
+    public boolean holdsWritesOf(String replica) {
+        for (Dot d : keyOf.keySet()) if (d.replica().equals(replica)) return true;
+        return false;
+    }
+
+    /**
+     * Drops {@code replica} from this replica's context. Only safe once no replica anywhere holds
+     * a live write of it (see {@link #adopt}): a write of it received later would count as new.
+     *
+     * @throws IllegalStateException if a live write of it is still here
+     */
+    public void forget(String replica) {
+        if (holdsWritesOf(replica)) throw new IllegalStateException("replica " + replica + " still has live writes here");
+        context.forget(replica);
+    }
+
+    /** The replica ids this replica's context mentions. */
+    public Set<String> replicas() {
+        Set<String> out = new HashSet<>(context.vector.keySet());
+        for (Dot d : context.cloud) out.add(d.replica());
+        return out;
+    }
+
+    /** Whether this replica has observed {@code dot} (it holds the write, or saw it removed). */
+    public boolean hasSeen(Dot dot) { return context.contains(dot); }
+
+    /** Calls {@code watcher} with every key whose writes (dots) changed here, for indexes such as a Merkle tree. */
+    void watchKeys(java.util.function.Consumer<K> watcher) {
+        keyWatcher = keyWatcher.andThen(watcher);
     }
 
     /** Removes {@code key} (the writes of it seen here) and returns the delta to ship. */
@@ -99,12 +184,14 @@ public final class AWLWWMapReplica<K, V> {
         delta.writes().forEach((k, dotsB) -> {
             Map<Dot, AWLWWMap.Entry<V>> a = writes.get(k);
             if (changes != null) before.putIfAbsent(k, latest(a));
+            boolean touched = false;
             if (a != null) {
                 for (java.util.Iterator<Dot> it = a.keySet().iterator(); it.hasNext(); ) {
                     Dot d = it.next();
                     if (!dotsB.containsKey(d) && theirs.contains(d)) {
                         it.remove();
                         keyOf.remove(d);
+                        touched = true;
                     }
                 }
             }
@@ -117,9 +204,11 @@ public final class AWLWWMapReplica<K, V> {
                     }
                     a.put(d, w.getValue());
                     keyOf.put(d, k);
+                    touched = true;
                 }
             }
             if (a != null && a.isEmpty()) writes.remove(k);
+            if (touched) keyWatcher.accept(k);
         });
         // writes of other keys that they saw and do not have were removed there
         if (theirs.dotCount() <= keyOf.size()) {
@@ -144,6 +233,7 @@ public final class AWLWWMapReplica<K, V> {
         a.remove(d);
         keyOf.remove(d);
         if (a.isEmpty()) writes.remove(k);
+        keyWatcher.accept(k);
     }
 
     private Map<Dot, AWLWWMap.Entry<V>> dots(K key) {

@@ -1,7 +1,5 @@
 package dev.cohort.crdt;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -25,7 +23,6 @@ import java.util.Set;
  */
 public final class DeltaCodec<K, V> {
     private static final int VERSION = 1;
-    private static final int MAX_NAME = 1024;
 
     /** Encodes and decodes keys and values. */
     public interface Values {
@@ -52,7 +49,7 @@ public final class DeltaCodec<K, V> {
     }
 
     public byte[] encode(AWLWWMap<K, V> delta) {
-        Out out = new Out();
+        ByteWriter out = new ByteWriter();
         out.u8(VERSION);
         CausalContext c = delta.context();
         out.varlong(c.vector().size());
@@ -78,7 +75,7 @@ public final class DeltaCodec<K, V> {
 
     public AWLWWMap<K, V> decode(byte[] bytes) throws Malformed {
         if (bytes == null) throw new Malformed("no delta");
-        In in = new In(bytes);
+        ByteReader in = new ByteReader(bytes);
         int version = in.u8();
         if (version != VERSION) throw new Malformed("unsupported delta version " + version);
         Map<String, Long> vector = new HashMap<>();
@@ -120,85 +117,5 @@ public final class DeltaCodec<K, V> {
     private static <T> T typed(Object o, Class<T> type, String what) throws Malformed {
         if (o != null && !type.isInstance(o)) throw new Malformed("a " + what + " of type " + o.getClass().getName() + ", expected " + type.getName());
         return type.cast(o);
-    }
-
-    private static final class Out {
-        private final ByteArrayOutputStream b = new ByteArrayOutputStream();
-
-        void u8(int v) { b.write(v); }
-
-        void varlong(long v) {
-            while ((v & ~0x7FL) != 0) {
-                b.write((int) ((v & 0x7F) | 0x80));
-                v >>>= 7;
-            }
-            b.write((int) v);
-        }
-
-        void bytes(byte[] v) {
-            varlong(v.length);
-            b.write(v, 0, v.length);
-        }
-
-        void str(String s) { bytes(s.getBytes(StandardCharsets.UTF_8)); }
-
-        byte[] toBytes() { return b.toByteArray(); }
-    }
-
-    private static final class In {
-        private final byte[] buf;
-        private int pos;
-
-        In(byte[] buf) { this.buf = buf; }
-
-        int remaining() { return buf.length - pos; }
-
-        int u8() throws Malformed {
-            if (pos >= buf.length) throw new Malformed("truncated delta at byte " + pos);
-            return buf[pos++] & 0xFF;
-        }
-
-        long varlong() throws Malformed {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = u8();
-                v |= (long) (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) return v;
-            }
-            throw new Malformed("varint longer than 10 bytes at byte " + pos);
-        }
-
-        /** A count of items of at least {@code minBytes} each: never more than the input can hold. */
-        long count(int minBytes) throws Malformed {
-            long n = varlong();
-            if (n < 0 || n > (long) remaining() / minBytes) throw new Malformed("count " + n + " does not fit in the " + remaining() + " bytes left");
-            return n;
-        }
-
-        byte[] bytes() throws Malformed {
-            long len = varlong();
-            if (len < 0 || len > remaining()) throw new Malformed("length " + len + " exceeds the " + remaining() + " bytes left");
-            byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + (int) len);
-            pos += (int) len;
-            return out;
-        }
-
-        String str() throws Malformed {
-            byte[] b = bytes();
-            if (b.length == 0 || b.length > MAX_NAME) throw new Malformed("a replica name of " + b.length + " bytes");
-            var d = StandardCharsets.UTF_8.newDecoder();
-            try {
-                return d.decode(java.nio.ByteBuffer.wrap(b)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new Malformed("invalid UTF-8 in a replica name", e);
-            }
-        }
-
-        Dot dot() throws Malformed {
-            String r = str();
-            long c = varlong();
-            if (c < 1) throw new Malformed("dot counter " + c);
-            return new Dot(r, c);
-        }
     }
 }

@@ -72,6 +72,19 @@ public final class MerkleTree<K> {
 
     public int size() { return digests.size(); }
 
+    /** The digest last put for {@code key}, or 0 if it has none. */
+    public long digest(K key) {
+        Long d = digests.get(key);
+        return d == null ? 0 : d;
+    }
+
+    /** The keys whose hash is {@code hash} (normally one or none). */
+    public List<K> keysWithHash(long hash) {
+        List<K> out = new ArrayList<>(1);
+        for (K k : buckets.getOrDefault((int) (hash >>> (64 - depth)), Set.of())) if (keyHash.applyAsLong(k) == hash) out.add(k);
+        return out;
+    }
+
     /**
      * The leaf nodes whose hashes differ from {@code other}'s, found by descending from the root
      * through differing nodes only; {@code compared} (if not null) counts the node hashes looked at,
@@ -123,8 +136,13 @@ public final class MerkleTree<K> {
 
     /** A stable 64-bit hash of a string (FNV-1a over its UTF-8 bytes, then mixed), the same on every JVM. */
     public static long hashOf(String s) {
+        return hashOf(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A stable 64-bit hash of bytes (FNV-1a, then mixed), for example of a key's serialized form. */
+    public static long hashOf(byte[] bytes) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : bytes) {
             h ^= b & 0xff;
             h *= 0x100000001b3L;
         }

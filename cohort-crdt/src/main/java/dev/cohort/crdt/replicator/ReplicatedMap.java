@@ -5,29 +5,43 @@ import dev.cohort.cluster.wire.FrameException;
 import dev.cohort.cluster.wire.Serializer;
 import dev.cohort.crdt.AWLWWMapReplica;
 import dev.cohort.crdt.DeltaCodec;
+import dev.cohort.crdt.MerkleTree;
 import dev.cohort.process.Address;
 import dev.cohort.process.Pid;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.StartOptions;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * A map replicated on every node that starts one under the same name: an add-wins,
- * last-writer-wins {@link dev.cohort.crdt.AWLWWMap} kept by one process per node (in progress,
- * issue 4: neighbours, delta shipping and slice anti-entropy are here; Merkle-descent sync,
- * replica-id collection and storage are not yet).
+ * last-writer-wins {@link dev.cohort.crdt.AWLWWMap} kept by one process per node.
  *
  * <p>A write is applied on this node before the call returns (read-your-writes), then shipped
- * as a delta to every neighbour at once. Anti-entropy runs every {@code syncInterval}: to each
- * neighbour, at most one slice of at most {@code maxSyncKeys} keys is in flight; a slice's
- * context covers only the keys it carries, so a receiver never deletes a key it was not sent,
- * and the answer carries back what the receiver knows about those keys (including removals).
- * Neighbours default to every connected node; {@link #neighbours} fixes them.
+ * as a delta to every neighbour at once (writes queued behind each other travel together). Every
+ * {@code syncInterval}, Merkle anti-entropy ({@link dev.cohort.crdt.AntiEntropy}) with each
+ * neighbour repairs what deltas missed: at most one sync in flight per neighbour, at most
+ * {@code maxSyncKeys} keys per message, and a context that covers only what is shipped, so a
+ * receiver never deletes a key it was not told about. A sync that found differences is followed by
+ * the next at once. Neighbours default to every connected node; {@link #neighbours} fixes them.
+ *
+ * <p>Each node incarnation writes under its own replica id ({@code node/creation}). Ids of
+ * incarnations that are gone (restarted, or absent longer than {@code retireAfter}) are
+ * retired: their live writes are adopted by one surviving replica and the id is dropped from
+ * every context, so restarts do not grow the state. A node that returns after being away longer
+ * than {@code retireAfter} may bring back writes removed while it was away.
+ *
+ * <p>Not guaranteed: a write acknowledged here survives this node's death only if a delta or a
+ * sync reached another replica first, or if a {@link ReplicaStore} saved it.
+ * Keys must serialize deterministically (Strings are hashed directly).
  */
 public final class ReplicatedMap<K, V> implements AutoCloseable {
     private static final Duration CALL = Duration.ofSeconds(10);
@@ -42,23 +56,50 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
         this.serverName = serverName;
     }
 
-    /** Settings. */
-    public record Options(Duration syncInterval, int maxSyncKeys) {
+    /**
+     * Settings: how often anti-entropy runs, how many keys one message may carry, the Merkle
+     * tree's depth (the same on every node; 2^depth leaves, 16 suits up to millions of keys),
+     * how long an absent node's replica id is kept, and where the state is saved (null: nowhere).
+     */
+    public record Options(Duration syncInterval, int maxSyncKeys, int merkleDepth, Duration retireAfter, ReplicaStore store) {
         public Options {
             Objects.requireNonNull(syncInterval, "syncInterval");
-            if (maxSyncKeys < 1) throw new IllegalArgumentException("maxSyncKeys must be >= 1");
+            Objects.requireNonNull(retireAfter, "retireAfter");
+            if (syncInterval.isNegative() || syncInterval.isZero()) throw new IllegalArgumentException("syncInterval must be positive");
+            if (maxSyncKeys < 1) throw new IllegalArgumentException("maxSyncKeys must be >= 1, got " + maxSyncKeys);
+            if (merkleDepth < 1 || merkleDepth > 24) throw new IllegalArgumentException("merkleDepth must be 1..24, got " + merkleDepth);
         }
 
-        public static Options defaults() { return new Options(Duration.ofMillis(500), 500); }
+        /** Sync every 500 ms, 500 keys per message, depth 16, ids of absent nodes kept 10 minutes, no store. */
+        public static Options defaults() { return new Options(Duration.ofMillis(500), 500, 16, Duration.ofMinutes(10), null); }
+
+        public Options withSyncInterval(Duration d) { return new Options(d, maxSyncKeys, merkleDepth, retireAfter, store); }
+
+        public Options withMaxSyncKeys(int n) { return new Options(syncInterval, n, merkleDepth, retireAfter, store); }
+
+        public Options withMerkleDepth(int d) { return new Options(syncInterval, maxSyncKeys, d, retireAfter, store); }
+
+        public Options withRetireAfter(Duration d) { return new Options(syncInterval, maxSyncKeys, merkleDepth, d, store); }
+
+        public Options withStore(ReplicaStore s) { return new Options(syncInterval, maxSyncKeys, merkleDepth, retireAfter, s); }
     }
 
     /**
-     * Starts this node's replica of map {@code name}. Keys and values travel through the
-     * cluster's serializer, so their classes must be on its allow-list.
+     * What this replica has done: its id, its size, its Merkle root (equal roots: equal content), the
+     * replica ids its context mentions, deltas and their bytes sent, syncs started and the bytes of
+     * sync messages sent, and retired ids forgotten.
+     */
+    public record Stats(String replicaId, int size, long merkleRoot, SortedSet<String> replicaIds, long deltasSent, long deltaBytes,
+                        long syncsStarted, long syncBytes, long retiredIds) {}
+
+    /**
+     * Starts this node's replica of map {@code name}. Keys and values travel through
+     * {@code serializer}, so their classes must be on its allow-list.
      */
     public static <K, V> ReplicatedMap<K, V> start(ClusterNode cluster, String name, Serializer serializer,
                                                    Class<K> keyType, Class<V> valueType, Options options) {
         String serverName = "cohort.crdt." + Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
         DeltaCodec<K, V> codec = new DeltaCodec<>(new DeltaCodec.Values() {
             @Override public byte[] encode(Object value) { return serializer.serialize(value); }
 
@@ -70,7 +111,9 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
                 }
             }
         }, keyType, valueType);
-        ReplicatorServer<K, V> s = new ReplicatorServer<>(cluster, serverName, codec, options);
+        ToLongFunction<K> keyHash = keyType == String.class ? k -> MerkleTree.hashOf((String) k)
+                : k -> MerkleTree.hashOf(serializer.serialize(k));
+        ReplicatorServer<K, V> s = new ReplicatorServer<>(cluster, serverName, codec, keyHash, options);
         Pid pid = GenServer.start(cluster.node(), s, StartOptions.named(serverName));
         cluster.onNodeEvent(e -> cluster.node().send(pid, new ReplicatorServer.Membership(e.node(), e.up())));
         for (String n : cluster.connectedNodes()) cluster.node().send(pid, new ReplicatorServer.Membership(n, true));
@@ -79,12 +122,22 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
 
     /** Writes {@code key = value}; visible here when this returns, elsewhere about one network hop later. */
     public void put(K key, V value) {
-        cluster.node().call(server, new ReplicatorServer.Put(key, value), CALL);
+        cluster.node().call(server, new ReplicatorServer.Put(Objects.requireNonNull(key, "key"), value), CALL);
+    }
+
+    /** Writes every entry of {@code entries} at once (one delta). */
+    public void putAll(Map<K, V> entries) {
+        cluster.node().call(server, new ReplicatorServer.PutAll(Map.copyOf(entries)), CALL);
     }
 
     /** Removes {@code key} (add wins over a concurrent put elsewhere). */
     public void remove(K key) {
         cluster.node().call(server, new ReplicatorServer.Remove(key), CALL);
+    }
+
+    /** Removes every key of {@code keys} at once (one delta). */
+    public void removeAll(Collection<K> keys) {
+        cluster.node().call(server, new ReplicatorServer.RemoveAll(List.copyOf(keys)), CALL);
     }
 
     @SuppressWarnings("unchecked")
@@ -101,6 +154,11 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
         return (Integer) cluster.node().call(server, ReplicatorServer.Query.SIZE, CALL);
     }
 
+    /** Counters and the replica ids known here, for monitoring and tests. */
+    public Stats stats() {
+        return (Stats) cluster.node().call(server, ReplicatorServer.Query.STATS, CALL);
+    }
+
     /** Fixes the neighbours (node names) instead of following membership; an empty set isolates this replica. */
     public void neighbours(Set<String> nodes) {
         cluster.node().call(server, new ReplicatorServer.Neighbours(Set.copyOf(nodes)), CALL);
@@ -114,6 +172,7 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
     /** The address of this map's process on {@code node}. */
     public Address on(String node) { return Address.remote(serverName, node); }
 
+    /** Stops this replica (saving its state to the store, if any); the other replicas keep the map. */
     @Override
     public void close() {
         GenServer.stop(cluster.node(), server, dev.cohort.process.ExitReason.NORMAL, CALL);

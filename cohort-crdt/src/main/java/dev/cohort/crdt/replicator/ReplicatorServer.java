@@ -3,73 +3,111 @@ package dev.cohort.crdt.replicator;
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.crdt.AWLWWMap;
 import dev.cohort.crdt.AWLWWMapReplica;
+import dev.cohort.crdt.AntiEntropy;
 import dev.cohort.crdt.DeltaCodec;
-import dev.cohort.crdt.Dot;
 import dev.cohort.crdt.HybridLogicalClock;
+import dev.cohort.crdt.SyncCodec;
+import dev.cohort.crdt.SyncStep;
 import dev.cohort.process.Address;
+import dev.cohort.process.ExitReason;
 import dev.cohort.process.From;
 import dev.cohort.process.ProcessContext;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.Next;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The process behind a {@link ReplicatedMap} on one node. */
+/**
+ * The process behind a {@link ReplicatedMap} on one node: it owns the replica, ships each local
+ * change as a delta (changes queued behind each other go out as one), runs Merkle anti-entropy
+ * with each neighbour (one sync in flight per neighbour), retires the replica ids of departed
+ * node incarnations, and saves the state to the {@link ReplicaStore}, if any.
+ */
 final class ReplicatorServer<K, V> implements GenServer<Void> {
     private static final Logger log = LoggerFactory.getLogger(ReplicatorServer.class);
-    private static final Object TICK = "sync";
+    private static final Object TICK = "tick", FLUSH = "flush";
+    /** A sync unanswered for this many sync intervals is given up (its steps were lost). */
+    private static final int GIVE_UP_TICKS = 10;
 
     record Put(Object key, Object value) {}
+    record PutAll(Map<?, ?> entries) {}
     record Remove(Object key) {}
+    record RemoveAll(Collection<?> keys) {}
     record Get(Object key) {}
-    enum Query { TO_MAP, SIZE }
+    enum Query { TO_MAP, SIZE, STATS }
     record Neighbours(Set<String> nodes) {}
     record Membership(String node, boolean up) {}
     record Subscribe(Consumer<?> listener) {}
+    private record Resync(String node) {}
 
-    /** Anti-entropy progress with one neighbour: where the next slice starts, and the slice in flight. */
+    /** Anti-entropy with one neighbour: the sync this side started and has in flight (-1: none). */
     private static final class Peer {
-        /** The keys of the sweep under way (a snapshot), and how far it got. */
-        List<Object> sweep;
-        int cursor;
         long inFlight = -1;
+        int steps;
         int ticksWaiting;
     }
 
     private final ClusterNode cluster;
     private final String serverName;
+    private final String replicaId;
     private final DeltaCodec<K, V> codec;
+    private final SyncCodec<K, V> syncCodec;
     private final ReplicatedMap.Options options;
     private final AWLWWMapReplica<K, V> replica = new AWLWWMapReplica<>();
+    private final AntiEntropy<K, V> antiEntropy;
     private final HybridLogicalClock clock;
     private final Set<String> connected = new HashSet<>();
+    private final Map<String, Long> absentSince = new HashMap<>();
+    private final Map<String, String> liveIds = new HashMap<>();
+    private final Map<String, Set<String>> retiredBy = new HashMap<>();
     private Set<String> fixedNeighbours;
     private final Map<String, Peer> peers = new HashMap<>();
     private final List<Consumer<AWLWWMapReplica.Change<K, V>>> subscribers = new ArrayList<>();
+    private AWLWWMapReplica<K, V> pending;
+    private int pendingKeys;
     private long nextSync = 1;
+    private boolean dirty;
+    private long deltasSent, deltaBytes, syncsStarted, syncBytes, retired;
     private ProcessContext self;
 
-    ReplicatorServer(ClusterNode cluster, String serverName, DeltaCodec<K, V> codec, ReplicatedMap.Options options) {
+    ReplicatorServer(ClusterNode cluster, String serverName, DeltaCodec<K, V> codec, ToLongFunction<K> keyHash,
+                     ReplicatedMap.Options options) {
         this.cluster = cluster;
         this.serverName = serverName;
         this.codec = codec;
+        this.syncCodec = new SyncCodec<>(codec);
         this.options = options;
         // one replica id per node incarnation: a restarted node must not reuse the dots of its
         // previous life, which the others have seen (and may have seen removed)
-        this.clock = HybridLogicalClock.system(cluster.name() + "/" + cluster.node().creation());
+        this.replicaId = cluster.name() + "/" + cluster.node().creation();
+        this.clock = HybridLogicalClock.system(replicaId);
+        this.antiEntropy = new AntiEntropy<>(replica, options.merkleDepth(), options.maxSyncKeys(), keyHash, new Random(),
+                this::join);
     }
 
     @Override
-    public Next<Void> init(ProcessContext self) {
+    public Next<Void> init(ProcessContext self) throws Exception {
         this.self = self;
+        if (options.store() != null) {
+            Optional<byte[]> saved = options.store().load();
+            if (saved.isPresent()) {
+                join(codec.decode(saved.get()));
+                log.info("{}: recovered {} keys from {}", serverName, replica.size(), options.store());
+            }
+        }
         self.sendAfter(self.self(), TICK, options.syncInterval());
         return Next.ok(null);
     }
@@ -82,43 +120,67 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     @SuppressWarnings("unchecked")
     public Next<Void> handleCall(Object request, From from, Void state) {
         switch (request) {
-            case Put p -> {
-                Optional<V> before = replica.get((K) p.key());
-                ship(replica.put((K) p.key(), (V) p.value(), clock.now()));
-                changed((K) p.key(), before);
-                return Next.reply(Boolean.TRUE, state);
-            }
-            case Remove r -> {
-                Optional<V> before = replica.get((K) r.key());
-                ship(replica.remove((K) r.key()));
-                changed((K) r.key(), before);
-                return Next.reply(Boolean.TRUE, state);
-            }
+            case Put p -> write(List.of((K) p.key()), () -> replica.put((K) p.key(), (V) p.value(), clock.now()));
+            case PutAll p -> write((Collection<K>) p.entries().keySet(), () -> replica.putAll((Map<K, V>) p.entries(), clock.now()));
+            case Remove r -> write(List.of((K) r.key()), () -> replica.remove((K) r.key()));
+            case RemoveAll r -> write((Collection<K>) r.keys(), () -> replica.removeAll((Collection<K>) r.keys()));
             case Get g -> { return Next.reply(replica.get((K) g.key()), state); }
             case Query q when q == Query.TO_MAP -> { return Next.reply(replica.toMap(), state); }
-            case Query q -> { return Next.reply(replica.size(), state); }
+            case Query q when q == Query.SIZE -> { return Next.reply(replica.size(), state); }
+            case Query q -> { return Next.reply(stats(), state); }
             case Neighbours n -> {
                 fixedNeighbours = n.nodes();
                 peers.keySet().retainAll(n.nodes());
-                return Next.reply(Boolean.TRUE, state);
             }
-            case Subscribe s -> {
-                subscribers.add((Consumer<AWLWWMapReplica.Change<K, V>>) s.listener());
-                return Next.reply(Boolean.TRUE, state);
-            }
+            case Subscribe s -> subscribers.add((Consumer<AWLWWMapReplica.Change<K, V>>) s.listener());
             default -> { return Next.reply(new IllegalArgumentException("unknown request " + request), state); }
         }
+        return Next.reply(Boolean.TRUE, state);
     }
 
-    /** A local write: send its delta to every neighbour at once. */
-    private void ship(AWLWWMap<K, V> delta) {
-        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.DELTA, cluster.name(), 0, codec.encode(delta)).encode();
-        for (String n : neighbours()) self.send(Address.remote(serverName, n), bytes);
+    private ReplicatedMap.Stats stats() {
+        return new ReplicatedMap.Stats(replicaId, replica.size(), antiEntropy.root(), new TreeSet<>(replica.replicas()), deltasSent, deltaBytes,
+                syncsStarted, syncBytes, retired);
     }
 
-    private void changed(K key, Optional<V> before) {
-        Optional<V> after = replica.get(key);
-        if (!subscribers.isEmpty() && !after.equals(before)) publish(new AWLWWMapReplica.Change<>(key, before, after));
+    /** A local write of {@code keys}: apply it, report changes, and queue its delta for the neighbours. */
+    private void write(Collection<K> keys, java.util.function.Supplier<AWLWWMap<K, V>> change) {
+        Map<K, Optional<V>> before = new HashMap<>();
+        if (!subscribers.isEmpty()) for (K k : keys) before.put(k, replica.get(k));
+        queue(change.get());
+        before.forEach((k, old) -> {
+            Optional<V> now = replica.get(k);
+            if (!now.equals(old)) publish(new AWLWWMapReplica.Change<>(k, old, now));
+        });
+    }
+
+    /**
+     * Queues a delta for every neighbour. The first queued delta sends this process a flush
+     * message: deltas made before it is handled (writes already waiting in the mailbox) go out
+     * together, and a lone write goes out at once.
+     */
+    private void queue(AWLWWMap<K, V> delta) {
+        dirty = true;
+        if (neighbours().isEmpty()) return; // anti-entropy reaches nodes that come later
+        if (pending == null) {
+            pending = new AWLWWMapReplica<>();
+            pendingKeys = 0;
+            self.send(self.self(), FLUSH);
+        }
+        pending.join(delta, null);
+        pendingKeys += Math.max(1, delta.size());
+        if (pendingKeys >= options.maxSyncKeys()) flush();
+    }
+
+    private void flush() {
+        if (pending == null) return;
+        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.DELTA, replicaId, codec.encode(pending.snapshot())).encode();
+        pending = null;
+        for (String n : neighbours()) {
+            self.send(Address.remote(serverName, n), bytes);
+            deltasSent++;
+            deltaBytes += bytes.length;
+        }
     }
 
     private void publish(AWLWWMapReplica.Change<K, V> c) {
@@ -135,21 +197,26 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     public Next<Void> handleInfo(Object message, Void state) {
         switch (message) {
             case byte[] b -> receive(b);
-            case Membership m -> {
-                if (m.up()) connected.add(m.node());
-                else {
-                    connected.remove(m.node());
-                    peers.remove(m.node());
-                }
-            }
+            case Membership m -> membership(m);
+            case Resync r -> startSync(r.node());
             default -> {
-                if (message == TICK) {
-                    self.sendAfter(self.self(), TICK, options.syncInterval());
-                    antiEntropy();
-                }
+                if (message == FLUSH) flush();
+                else if (message == TICK) tick();
             }
         }
         return Next.noReply(state);
+    }
+
+    private void membership(Membership m) {
+        if (m.up()) {
+            connected.add(m.node());
+            absentSince.remove(m.node());
+        } else {
+            connected.remove(m.node());
+            absentSince.put(m.node(), System.nanoTime());
+            peers.remove(m.node());
+            liveIds.remove(m.node());
+        }
     }
 
     private void receive(byte[] bytes) {
@@ -158,74 +225,140 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
             log.warn("{}: dropped a malformed replication message of {} bytes", serverName, bytes.length);
             return;
         }
-        AWLWWMap<K, V> delta;
+        String node = m.senderNode();
+        if (connected.contains(node)) liveIds.put(node, m.sender());
         try {
-            delta = codec.decode(m.delta());
+            switch (m.kind()) {
+                case DELTA -> join(codec.decode(m.body()));
+                case SYNC -> sync(node, syncCodec.decode(m.body()));
+                case RETIRED -> retiredBy(m.body(), node);
+            }
         } catch (DeltaCodec.Malformed e) {
-            log.warn("{}: dropped a malformed delta from {}: {}", serverName, m.sender(), e.getMessage());
+            log.warn("{}: dropped a malformed {} from {}: {}", serverName, m.kind(), m.sender(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{}: dropped a {} from {} that failed: {}", serverName, m.kind(), m.sender(), e.toString());
+        }
+    }
+
+    private void sync(String node, SyncStep step) {
+        if (step.fromOwner()) { // a sync the neighbour started: answer, keeping no state
+            AntiEntropy.Outcome o = antiEntropy.handle(step);
+            if (o.reply() != null) sendSync(node, o.reply());
             return;
         }
-        join(delta);
-        switch (m.kind()) {
-            case SLICE -> {
-                // answer with what we know of those keys, removals included
-                Set<Dot> observed = new HashSet<>();
-                var seen = replica.context();
-                for (K k : delta.keys()) {
-                    for (Dot d : delta.dotsOf(k)) if (!replica.dotsOf(k).contains(d) && seen.contains(d)) observed.add(d);
-                }
-                AWLWWMap<K, V> answer = replica.slice(delta.keys(), observed);
-                self.send(Address.remote(serverName, m.sender()),
-                        new ReplicationMessage(ReplicationMessage.Kind.ANSWER, cluster.name(), m.sync(), codec.encode(answer)).encode());
-            }
-            case ANSWER -> {
-                Peer p = peers.get(m.sender());
-                if (p != null && p.inFlight == m.sync()) {
-                    p.inFlight = -1;
-                    p.ticksWaiting = 0;
-                    // keep a sweep going back to back: one slice in flight, the next as soon as it is answered
-                    if (p.sweep != null && p.cursor < p.sweep.size()) sendSlice(m.sender(), p);
-                    else p.sweep = null;
-                }
-            }
-            case DELTA -> { }
+        Peer p = peers.get(node);
+        if (p == null || p.inFlight != step.sync()) { // a sync given up on: keep what it carries
+            antiEntropy.absorb(step);
+            return;
         }
+        p.steps++;
+        p.ticksWaiting = 0;
+        AntiEntropy.Outcome o = antiEntropy.handle(step);
+        if (o.reply() != null) sendSync(node, o.reply());
+        if (o.ended()) {
+            p.inFlight = -1;
+            // a sync that found differences is followed by the next at once, until one finds none
+            if (p.steps > 1) self.send(self.self(), new Resync(node));
+        }
+    }
+
+    private void startSync(String node) {
+        if (!neighbours().contains(node)) return;
+        Peer p = peers.computeIfAbsent(node, x -> new Peer());
+        if (p.inFlight >= 0) return;
+        p.inFlight = nextSync++;
+        p.steps = 0;
+        p.ticksWaiting = 0;
+        syncsStarted++;
+        sendSync(node, antiEntropy.start(p.inFlight));
+    }
+
+    private void sendSync(String node, SyncStep step) {
+        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.SYNC, replicaId, syncCodec.encode(step)).encode();
+        syncBytes += bytes.length;
+        self.send(Address.remote(serverName, node), bytes);
     }
 
     private void join(AWLWWMap<K, V> delta) {
-        for (K k : delta.keys()) {
-            var e = delta.entry(k);
-            e.ifPresent(x -> clock.observe(x.timestamp()));
-        }
+        for (K k : delta.keys()) delta.entry(k).ifPresent(x -> clock.observe(x.timestamp()));
         replica.join(delta, subscribers.isEmpty() ? null : this::publish);
+        dirty = true;
     }
 
-    /** Starts (or resumes) a sweep to each neighbour that has no slice in flight. */
-    private void antiEntropy() {
-        if (replica.size() == 0) return;
+    private void tick() {
+        self.sendAfter(self.self(), TICK, options.syncInterval());
         for (String n : neighbours()) {
             Peer p = peers.computeIfAbsent(n, x -> new Peer());
-            if (p.inFlight >= 0) {
-                if (++p.ticksWaiting < 10) continue; // at most one in flight; give up on a lost one after 10 intervals
-                p.inFlight = -1;
+            if (p.inFlight >= 0 && ++p.ticksWaiting >= GIVE_UP_TICKS) p.inFlight = -1;
+            startSync(n);
+        }
+        retire();
+        if (dirty && options.store() != null) save();
+    }
+
+    /**
+     * Replica ids of node incarnations that are gone for good: this node's earlier lives, earlier
+     * lives of connected nodes (they now send under a new id), and nodes absent longer than
+     * {@code retireAfter}. The first node by name adopts their live writes (same values and
+     * timestamps under its own id); each replica then says it holds none, and once every neighbour
+     * has said so, each forgets the id.
+     */
+    private void retire() {
+        long now = System.nanoTime();
+        String me = cluster.name();
+        boolean adopter = neighbours().stream().allMatch(n -> n.compareTo(me) > 0);
+        for (String id : replica.replicas()) {
+            if (id.equals(replicaId)) continue;
+            String node = ReplicationMessage.nodeOf(id);
+            boolean gone = node.equals(me)
+                    || (liveIds.containsKey(node) && !liveIds.get(node).equals(id))
+                    || (!connected.contains(node) && now - absentSince.computeIfAbsent(node, x -> now) > options.retireAfter().toNanos());
+            if (!gone) continue;
+            if (replica.holdsWritesOf(id)) {
+                if (adopter) queue(replica.adopt(id, replicaId));
+                continue;
             }
-            sendSlice(n, p);
+            byte[] bytes = retiredMessage(id, false);
+            for (String n : neighbours()) self.send(Address.remote(serverName, n), bytes);
+            Set<String> said = retiredBy.computeIfAbsent(id, x -> new HashSet<>());
+            if (said.containsAll(neighbours())) {
+                replica.forget(id);
+                retiredBy.remove(id);
+                retired++;
+                dirty = true;
+                log.debug("{}: forgot retired replica {}", serverName, id);
+            }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void sendSlice(String neighbour, Peer p) {
-        if (p.sweep == null || p.cursor >= p.sweep.size()) {
-            p.sweep = new ArrayList<>(replica.keys());
-            p.cursor = 0;
+    /** Body: {@code reply:u8 id:utf8}; a reply (from a replica that forgot the id already) is not answered. */
+    private void retiredBy(byte[] body, String node) {
+        if (body.length < 2 || body.length > ReplicationMessage.MAX_ID || body[0] > 1) return;
+        String id = new String(body, 1, body.length - 1, StandardCharsets.UTF_8);
+        if (replica.replicas().contains(id)) retiredBy.computeIfAbsent(id, x -> new HashSet<>()).add(node);
+        else if (body[0] == 0 && neighbours().contains(node)) self.send(Address.remote(serverName, node), retiredMessage(id, true));
+    }
+
+    private byte[] retiredMessage(String id, boolean reply) {
+        byte[] name = id.getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[name.length + 1];
+        body[0] = (byte) (reply ? 1 : 0);
+        System.arraycopy(name, 0, body, 1, name.length);
+        return new ReplicationMessage(ReplicationMessage.Kind.RETIRED, replicaId, body).encode();
+    }
+
+    private void save() {
+        try {
+            options.store().save(codec.encode(replica.snapshot()));
+            dirty = false;
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("{}: could not save to {}: {}", serverName, options.store(), e.toString());
         }
-        Set<K> part = new HashSet<>();
-        for (Object k : p.sweep.subList(p.cursor, Math.min(p.sweep.size(), p.cursor + options.maxSyncKeys()))) part.add((K) k);
-        p.cursor += part.size();
-        p.inFlight = nextSync++;
-        p.ticksWaiting = 0;
-        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.SLICE, cluster.name(), p.inFlight,
-                codec.encode(replica.slice(part, Set.of()))).encode();
-        self.send(Address.remote(serverName, neighbour), bytes);
+    }
+
+    @Override
+    public void terminate(ExitReason reason, Void state) {
+        flush();
+        if (dirty && options.store() != null) save();
     }
 }

@@ -82,7 +82,7 @@ class ReplicatedMapProcessTest {
         List<Remote> remotes = new ArrayList<>();
         try (ClusterNode a = ClusterNode.start("a@127.0.0.1", pa, List.of(), "c", serializer)) {
             ReplicatedMap<String, Integer> map = ReplicatedMap.start(a, "bench", serializer, String.class, Integer.class,
-                    new ReplicatedMap.Options(Duration.ofMillis(200), 100));
+                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(200)).withMaxSyncKeys(100));
             Remote b = start("b@127.0.0.1", pb, pa), c = start("c@127.0.0.1", pc, pa);
             remotes.add(b);
             remotes.add(c);

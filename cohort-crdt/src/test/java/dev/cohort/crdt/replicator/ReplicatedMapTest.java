@@ -53,7 +53,7 @@ class ReplicatedMapTest {
 
     @Test
     void aWriteIsVisibleHereAtOnceAndEverywhereSoonAndRemovesWinOnlyOverWhatTheySaw() throws Exception {
-        cluster(3, new ReplicatedMap.Options(Duration.ofMillis(200), 100));
+        cluster(3, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(200)).withMaxSyncKeys(100));
         List<AWLWWMapReplica.Change<String, Integer>> seenOnC = new CopyOnWriteArrayList<>();
         maps.get(2).subscribe(seenOnC::add);
         maps.get(0).put("bruce", 1);
@@ -69,7 +69,7 @@ class ReplicatedMapTest {
 
     @Test
     void antiEntropyRepairsWhatDeltasMissedInBoundedSlicesWithoutLosingAKey() throws Exception {
-        cluster(3, new ReplicatedMap.Options(Duration.ofMillis(100), 200));
+        cluster(3, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100)).withMaxSyncKeys(200));
         Map<String, Integer> expected = new HashMap<>();
         for (int i = 0; i < 500; i++) {
             maps.get(0).put("seen" + i, i);
@@ -98,7 +98,7 @@ class ReplicatedMapTest {
      */
     @Test
     void aHundredThousandKeysReachLateJoinersInSmallSlicesExactly() throws Exception {
-        cluster(3, new ReplicatedMap.Options(Duration.ofMillis(200), 200));
+        cluster(3, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(200)).withMaxSyncKeys(200));
         maps.get(0).neighbours(Set.of());
         maps.get(1).neighbours(Set.of());
         maps.get(2).neighbours(Set.of());

@@ -1,0 +1,81 @@
+package dev.cohort.crdt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads what {@link ByteWriter} wrote, trusting no length or count: each is checked against the
+ * bytes that remain, and any problem is a {@link DeltaCodec.Malformed}.
+ */
+final class ByteReader {
+    static final int MAX_NAME = 1024;
+
+    private final byte[] buf;
+    private int pos;
+
+    ByteReader(byte[] buf) { this.buf = buf; }
+
+    int remaining() { return buf.length - pos; }
+
+    int u8() throws DeltaCodec.Malformed {
+        if (pos >= buf.length) throw new DeltaCodec.Malformed("truncated input at byte " + pos);
+        return buf[pos++] & 0xFF;
+    }
+
+    long varlong() throws DeltaCodec.Malformed {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = u8();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return v;
+        }
+        throw new DeltaCodec.Malformed("varint longer than 10 bytes at byte " + pos);
+    }
+
+    long long64() throws DeltaCodec.Malformed {
+        if (remaining() < 8) throw new DeltaCodec.Malformed("truncated input at byte " + pos);
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (buf[pos++] & 0xFF);
+        return v;
+    }
+
+    /** A count of items of at least {@code minBytes} each: never more than the input can hold. */
+    int count(int minBytes) throws DeltaCodec.Malformed {
+        long n = varlong();
+        if (n < 0 || n > (long) remaining() / minBytes) {
+            throw new DeltaCodec.Malformed("count " + n + " does not fit in the " + remaining() + " bytes left");
+        }
+        return (int) n;
+    }
+
+    byte[] bytes() throws DeltaCodec.Malformed {
+        long len = varlong();
+        if (len < 0 || len > remaining()) throw new DeltaCodec.Malformed("length " + len + " exceeds the " + remaining() + " bytes left");
+        byte[] out = Arrays.copyOfRange(buf, pos, pos + (int) len);
+        pos += (int) len;
+        return out;
+    }
+
+    byte[] rest() {
+        byte[] out = Arrays.copyOfRange(buf, pos, buf.length);
+        pos = buf.length;
+        return out;
+    }
+
+    String str() throws DeltaCodec.Malformed {
+        byte[] b = bytes();
+        if (b.length == 0 || b.length > MAX_NAME) throw new DeltaCodec.Malformed("a name of " + b.length + " bytes");
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DeltaCodec.Malformed("invalid UTF-8 in a name", e);
+        }
+    }
+
+    Dot dot() throws DeltaCodec.Malformed {
+        String r = str();
+        long c = varlong();
+        if (c < 1) throw new DeltaCodec.Malformed("dot counter " + c);
+        return new Dot(r, c);
+    }
+}
