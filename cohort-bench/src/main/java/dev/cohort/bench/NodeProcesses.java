@@ -51,12 +51,13 @@ final class NodeProcesses {
     }
 
     /** Starts {@code main} ({@code cohort node} options) as node {@code name} on {@code port}, seeded with {@code seedPort}. */
-    static NodeProcess start(Class<?> main, String heap, String name, int port, int seedPort) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, heap, "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), main.getName(),
-                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort)
-                .redirectErrorStream(true).start();
+    static NodeProcess start(Class<?> main, List<String> jvmOptions, String name, int port, int seedPort) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), main.getName(),
+                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         STARTED.add(p);
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread.ofVirtual().start(() -> {

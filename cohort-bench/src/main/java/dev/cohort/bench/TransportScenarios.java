@@ -35,7 +35,7 @@ final class TransportScenarios {
         ClusterNode driver = ClusterNode.start("bench@127.0.0.1", driverPort, List.of(), "bench-cookie", ForySerializer.builder().build());
         try {
             String name = "remote@127.0.0.1";
-            NodeProcesses.NodeProcess remote = NodeProcesses.start(NodeMain.class, "-Xmx512m", name, freePort(), driverPort);
+            NodeProcesses.NodeProcess remote = NodeProcesses.start(NodeMain.class, List.of("-Xmx512m"), name, freePort(), driverPort);
             Pid echo = remote.pidOf("ECHO");
             Pid counter = remote.pidOf("COUNTER");
             awaitConnected(driver, name);
@@ -59,7 +59,7 @@ final class TransportScenarios {
             long[] detect = new long[5];
             for (int i = 0; i < detect.length; i++) {
                 String victimName = "victim" + i + "@127.0.0.1";
-                NodeProcesses.NodeProcess victim = NodeProcesses.start(NodeMain.class, "-Xmx512m", victimName, freePort(), driverPort);
+                NodeProcesses.NodeProcess victim = NodeProcesses.start(NodeMain.class, List.of("-Xmx512m"), victimName, freePort(), driverPort);
                 Pid target = victim.pidOf("COUNTER");
                 awaitConnected(driver, victimName);
                 detect[i] = killAndTimeDown(driver, victim, target);

@@ -1,6 +1,5 @@
 package dev.cohort.crdt;
 
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -242,7 +241,9 @@ public final class AWLWWMapReplica<K, V> {
 
     private static <V> Optional<V> latest(Map<Dot, AWLWWMap.Entry<V>> w) {
         if (w == null || w.isEmpty()) return Optional.empty();
-        return w.values().stream().max(Comparator.comparing(AWLWWMap.Entry::timestamp)).map(AWLWWMap.Entry::value);
+        AWLWWMap.Entry<V> best = null;
+        for (AWLWWMap.Entry<V> e : w.values()) if (best == null || e.timestamp().compareTo(best.timestamp()) > 0) best = e;
+        return Optional.ofNullable(best.value());
     }
 
     /** The value of {@code key} here (read-your-writes: a local write is visible at once). */

@@ -1,6 +1,8 @@
 package dev.cohort.crdt;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -8,21 +10,26 @@ import java.util.Set;
 
 /**
  * The explicit binary encoding of {@link AWLWWMap} states and deltas, for shipping between
- * replicas. Keys and values go through a pluggable {@link Values} codec (on a cluster, the
- * allow-listed serializer); the causal structure (dots, contexts, timestamps) is encoded here.
+ * replicas. The causal structure (dots, contexts, timestamps) is encoded here, with each replica
+ * name once per delta. Strings, Integers and Longs (as keys or values) are encoded natively; any
+ * other key or value goes through a pluggable {@link Values} codec (on a cluster, the
+ * allow-listed serializer).
  *
  * <pre>
- * delta   := version:u8 (=1) context entries           (no trailing bytes)
- * context := n:varint (replica:str counter:varlong)^n  m:varint (replica:str counter:varlong)^m
- * entries := k:varint (key:bytes w:varint write^w)^k
- * write   := replica:str counter:varlong millis:varlong tick:varlong tsReplica:str value:bytes
+ * delta   := version:u8 (=2) names context entries              (no trailing bytes)
+ * names   := n:varint (name:str)^n                               every replica name used below
+ * context := n:varint (name:idx counter:varlong)^n  m:varint (name:idx counter:varlong)^m
+ * entries := k:varint (key:item w:varint write^w)^k
+ * write   := name:idx counter:varlong millis:varlong tick:varlong tsName:idx value:item
+ * item    := 0 (null) | 1 str | 2 zigzag-varint (Integer) | 3 zigzag-varlong (Long) | 4 bytes (Values codec)
  * </pre>
  *
- * Decoding trusts no length or count: everything is checked against what remains, and any
+ * Decoding trusts no length, count or index: everything is checked against what remains, and any
  * problem is a {@link Malformed}. Thread-safe if the {@link Values} codec is.
  */
 public final class DeltaCodec<K, V> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int NULL = 0, STRING = 1, INT = 2, LONG = 3, OTHER = 4;
 
     /** Encodes and decodes keys and values. */
     public interface Values {
@@ -49,28 +56,75 @@ public final class DeltaCodec<K, V> {
     }
 
     public byte[] encode(AWLWWMap<K, V> delta) {
+        CausalContext c = delta.context();
+        Map<K, Map<Dot, AWLWWMap.Entry<V>>> writes = delta.writes();
+        Map<String, Integer> names = new LinkedHashMap<>();
+        c.vector().keySet().forEach(r -> names.putIfAbsent(r, names.size()));
+        for (Dot d : c.cloud()) names.putIfAbsent(d.replica(), names.size());
+        for (Map<Dot, AWLWWMap.Entry<V>> w : writes.values()) {
+            w.forEach((d, e) -> {
+                names.putIfAbsent(d.replica(), names.size());
+                names.putIfAbsent(e.timestamp().replica(), names.size());
+            });
+        }
         ByteWriter out = new ByteWriter();
         out.u8(VERSION);
-        CausalContext c = delta.context();
+        out.varlong(names.size());
+        names.keySet().forEach(out::str);
         out.varlong(c.vector().size());
-        c.vector().forEach((r, n) -> { out.str(r); out.varlong(n); });
+        c.vector().forEach((r, n) -> { out.varlong(names.get(r)); out.varlong(n); });
         out.varlong(c.cloud().size());
-        for (Dot d : c.cloud()) { out.str(d.replica()); out.varlong(d.counter()); }
-        Map<K, Map<Dot, AWLWWMap.Entry<V>>> writes = delta.writes();
+        for (Dot d : c.cloud()) { out.varlong(names.get(d.replica())); out.varlong(d.counter()); }
         out.varlong(writes.size());
         writes.forEach((k, w) -> {
-            out.bytes(values.encode(k));
+            item(out, k);
             out.varlong(w.size());
             w.forEach((d, e) -> {
-                out.str(d.replica());
+                out.varlong(names.get(d.replica()));
                 out.varlong(d.counter());
                 out.varlong(e.timestamp().millis());
                 out.varlong(e.timestamp().counter());
-                out.str(e.timestamp().replica());
-                out.bytes(values.encode(e.value()));
+                out.varlong(names.get(e.timestamp().replica()));
+                item(out, e.value());
             });
         });
         return out.toBytes();
+    }
+
+    private void item(ByteWriter out, Object o) {
+        switch (o) {
+            case String s -> { out.u8(STRING); out.bytes(s.getBytes(StandardCharsets.UTF_8)); }
+            case Integer i -> { out.u8(INT); out.varlong(((i << 1) ^ (i >> 31)) & 0xFFFFFFFFL); }
+            case Long l -> { out.u8(LONG); out.varlong((l << 1) ^ (l >> 63)); }
+            case null -> out.u8(NULL);
+            default -> { out.u8(OTHER); out.bytes(values.encode(o)); }
+        }
+    }
+
+    private Object item(ByteReader in) throws Malformed {
+        int tag = in.u8();
+        return switch (tag) {
+            case STRING -> {
+                try {
+                    yield StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(in.bytes())).toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new Malformed("invalid UTF-8 in a string", e);
+                }
+            }
+            case INT -> {
+                long z = in.varlong();
+                if ((z >>> 32) != 0) throw new Malformed("an Integer out of range");
+                int v = (int) z;
+                yield (v >>> 1) ^ -(v & 1);
+            }
+            case LONG -> {
+                long z = in.varlong();
+                yield (z >>> 1) ^ -(z & 1);
+            }
+            case NULL -> null;
+            case OTHER -> values.decode(in.bytes());
+            default -> throw new Malformed("unknown item tag " + tag);
+        };
     }
 
     public AWLWWMap<K, V> decode(byte[] bytes) throws Malformed {
@@ -78,30 +132,32 @@ public final class DeltaCodec<K, V> {
         ByteReader in = new ByteReader(bytes);
         int version = in.u8();
         if (version != VERSION) throw new Malformed("unsupported delta version " + version);
+        String[] names = new String[in.count(2)];
+        for (int i = 0; i < names.length; i++) names[i] = in.str();
         Map<String, Long> vector = new HashMap<>();
         long n = in.count(2);
         for (long i = 0; i < n; i++) {
-            String r = in.str();
+            String r = name(names, in);
             long c = in.varlong();
             if (c < 0) throw new Malformed("negative counter in a context");
             if (vector.put(r, c) != null) throw new Malformed("replica " + r + " twice in a context");
         }
         Set<Dot> cloud = new HashSet<>();
         long m = in.count(2);
-        for (long i = 0; i < m; i++) cloud.add(in.dot());
+        for (long i = 0; i < m; i++) cloud.add(dot(names, in));
         Map<K, Map<Dot, AWLWWMap.Entry<V>>> writes = new HashMap<>();
         long k = in.count(2);
         for (long i = 0; i < k; i++) {
-            K key = typed(values.decode(in.bytes()), keyType, "key");
+            K key = typed(item(in), keyType, "key");
             long w = in.count(6);
             if (w == 0) throw new Malformed("a key without writes");
             Map<Dot, AWLWWMap.Entry<V>> dots = new HashMap<>();
             for (long j = 0; j < w; j++) {
-                Dot d = in.dot();
+                Dot d = dot(names, in);
                 long millis = in.varlong(), tick = in.varlong();
                 if (tick < 0) throw new Malformed("negative timestamp counter");
-                Timestamp ts = new Timestamp(millis, tick, in.str());
-                V value = typed(values.decode(in.bytes()), valueType, "value");
+                Timestamp ts = new Timestamp(millis, tick, name(names, in));
+                V value = typed(item(in), valueType, "value");
                 if (dots.put(d, new AWLWWMap.Entry<>(value, ts)) != null) throw new Malformed("dot " + d + " twice");
             }
             if (writes.put(key, dots) != null) throw new Malformed("key twice in a delta");
@@ -112,6 +168,19 @@ public final class DeltaCodec<K, V> {
             for (Dot d : dots.keySet()) if (!context.contains(d)) throw new Malformed("write " + d + " outside the delta's context");
         }
         return AWLWWMap.of(writes, context);
+    }
+
+    private static String name(String[] names, ByteReader in) throws Malformed {
+        long i = in.varlong();
+        if (i < 0 || i >= names.length) throw new Malformed("name index " + i + " of " + names.length);
+        return names[(int) i];
+    }
+
+    private static Dot dot(String[] names, ByteReader in) throws Malformed {
+        String r = name(names, in);
+        long c = in.varlong();
+        if (c < 1) throw new Malformed("dot counter " + c);
+        return new Dot(r, c);
     }
 
     private static <T> T typed(Object o, Class<T> type, String what) throws Malformed {

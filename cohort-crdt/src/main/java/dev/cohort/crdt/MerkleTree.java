@@ -15,8 +15,8 @@ import java.util.function.ToLongFunction;
  *
  * <p>Keys fall into 2^depth buckets by the top bits of a stable 64-bit key hash (injected: it
  * must be the same on every node, so never {@code Object.hashCode} of arbitrary objects). A
- * bucket's hash combines the digests of its keys order-independently, so updates cost
- * O(depth). Not thread-safe: it belongs to the replicator that owns the map.
+ * bucket's hash combines the digests of its keys order-independently, so an update costs O(1),
+ * and the inner nodes are recomputed (O(2^depth)) when next read after changes. Not thread-safe: it belongs to the replicator that owns the map.
  */
 public final class MerkleTree<K> {
     private final int depth;
@@ -24,6 +24,7 @@ public final class MerkleTree<K> {
     /** Heap layout: node 1 is the root, children of i are 2i and 2i+1, leaves from 2^depth. */
     private final long[] nodes;
     private final long[] leafSums;
+    private boolean stale;
     private final Map<K, Long> digests = new HashMap<>();
     private final Map<Integer, Set<K>> buckets = new HashMap<>();
 
@@ -60,10 +61,16 @@ public final class MerkleTree<K> {
     }
 
     /** The root hash: equal roots mean (with overwhelming probability) equal content. */
-    public long root() { return nodes[1]; }
+    public long root() {
+        refresh();
+        return nodes[1];
+    }
 
     /** The hash of node {@code index} (1 = root; children of i are 2i and 2i+1). */
-    public long node(int index) { return nodes[index]; }
+    public long node(int index) {
+        refresh();
+        return nodes[index];
+    }
 
     /** The keys in the bucket under leaf node {@code index} (2^depth ..). */
     public Set<K> keysUnder(int leafIndex) {
@@ -92,6 +99,8 @@ public final class MerkleTree<K> {
      */
     public List<Integer> differingLeaves(MerkleTree<K> other, int[] compared) {
         if (other.depth != depth) throw new IllegalArgumentException("trees of different depth");
+        refresh();
+        other.refresh();
         List<Integer> out = new ArrayList<>();
         List<Integer> level = List.of(1);
         if (compared != null) compared[0]++;
@@ -118,10 +127,16 @@ public final class MerkleTree<K> {
         return murmur(keyHash.applyAsLong(key) * 31 + digest);
     }
 
+    /** Sets a leaf; the inner nodes are recomputed when next read (a burst of changes costs one pass). */
     private void update(int leaf) {
-        int i = (1 << depth) + leaf;
-        nodes[i] = leafSums[leaf];
-        for (i >>= 1; i >= 1; i >>= 1) nodes[i] = murmur(nodes[2 * i] * 0x9E3779B97F4A7C15L + nodes[2 * i + 1]);
+        nodes[(1 << depth) + leaf] = leafSums[leaf];
+        stale = true;
+    }
+
+    private void refresh() {
+        if (!stale) return;
+        for (int i = (1 << depth) - 1; i >= 1; i--) nodes[i] = murmur(nodes[2 * i] * 0x9E3779B97F4A7C15L + nodes[2 * i + 1]);
+        stale = false;
     }
 
     /** MurmurHash3's 64-bit finalizer: a cheap, well-mixing hash of a long. */

@@ -1,6 +1,5 @@
 package dev.cohort.crdt;
 
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -10,14 +9,15 @@ import java.util.Objects;
  * later than it, whatever the two machines' clocks say.
  */
 public record Timestamp(long millis, long counter, String replica) implements Comparable<Timestamp> {
-    private static final Comparator<Timestamp> ORDER = Comparator.comparingLong(Timestamp::millis)
-            .thenComparingLong(Timestamp::counter).thenComparing(Timestamp::replica);
-
     public Timestamp {
         Objects.requireNonNull(replica, "replica");
         if (counter < 0) throw new IllegalArgumentException("counter must be >= 0");
     }
 
     @Override
-    public int compareTo(Timestamp o) { return ORDER.compare(this, o); }
+    public int compareTo(Timestamp o) {
+        int c = Long.compare(millis, o.millis);
+        if (c == 0) c = Long.compare(counter, o.counter);
+        return c != 0 ? c : replica.compareTo(o.replica);
+    }
 }

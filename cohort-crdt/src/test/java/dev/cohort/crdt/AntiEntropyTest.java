@@ -30,7 +30,7 @@ class AntiEntropyTest {
     }, String.class, Integer.class);
     private static final SyncCodec<String, Integer> CODEC = new SyncCodec<>(DELTAS);
 
-    private record Replica(AWLWWMapReplica<String, Integer> state, AntiEntropy<String, Integer> sync, HybridLogicalClock clock) {}
+    private record Replica(AWLWWMapReplica<String, Integer> state, AntiEntropy<String, Integer> sync, HybridLogicalClock clock, int maxKeys) {}
 
     private record InFlight(int to, int from, Object message) {}
 
@@ -39,7 +39,7 @@ class AntiEntropyTest {
         for (int i = 0; i < n; i++) {
             AWLWWMapReplica<String, Integer> s = new AWLWWMapReplica<>();
             out.add(new Replica(s, new AntiEntropy<>(s, depth, maxKeys, MerkleTree::hashOf, new Random(r.nextLong())),
-                    new HybridLogicalClock("r" + i, wall::get)));
+                    new HybridLogicalClock("r" + i, wall::get), maxKeys));
         }
         return out;
     }
@@ -59,6 +59,12 @@ class AntiEntropyTest {
         long bytes = 0;
         for (int steps = 0; step != null; steps++) {
             assertThat(steps).as("a sync that does not end").isLessThan(100);
+            int keys = switch (step) {
+                case SyncStep.Slice<?, ?> s -> s.delta().size() + s.wants().length;
+                case SyncStep.Answer<?, ?> x -> x.delta().size();
+                default -> 0;
+            };
+            assertThat(keys).as("keys in one step").isLessThanOrEqualTo(a.maxKeys());
             byte[] encoded = CODEC.encode(step);
             bytes += encoded.length;
             AntiEntropy.Outcome o = to.sync().handle(wire(step));

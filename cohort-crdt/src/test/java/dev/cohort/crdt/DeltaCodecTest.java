@@ -67,7 +67,7 @@ class DeltaCodecTest {
             if (i % 5 == 0) {
                 in = new byte[r.nextInt(80)];
                 r.nextBytes(in);
-                if (in.length > 0) in[0] = 1;
+                if (in.length > 0) in[0] = 2;
             } else {
                 in = dev.cohort.crdt.FuzzBytes.mutate(r, seeds.get(r.nextInt(seeds.size())));
             }
@@ -81,6 +81,6 @@ class DeltaCodecTest {
             }
         }
         assertThat(refused).isGreaterThan(50_000);
-        assertThatThrownBy(() -> codec.decode(new byte[] {2})).isInstanceOf(DeltaCodec.Malformed.class).hasMessageContaining("version");
+        assertThatThrownBy(() -> codec.decode(new byte[] {3})).isInstanceOf(DeltaCodec.Malformed.class).hasMessageContaining("version");
     }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  * A node for the CRDT benchmark and tests: {@link NodeCommand} (same options) plus a
  * {@link ReplicatedMap} named {@code bench}. It tells the process registered globally as
  * {@code bench-driver} when it sees a key {@code probe:*} ({@code "SEEN <key> <node>"}) and when it
- * holds {@code --expect} keys {@code bulk:*} ({@code "DONE <node>"}). Prints {@code READY}.
+ * holds {@code --expect} keys of another prefix, such as {@code bulk:*} ({@code "DONE bulk <node>"}).
+ * Prints {@code READY}.
  */
 @Command(name = "cohort crdt-node", mixinStandardHelpOptions = true)
 public final class CrdtNodeMain extends NodeCommand {
@@ -25,13 +26,17 @@ public final class CrdtNodeMain extends NodeCommand {
         ForySerializer serializer = ForySerializer.builder().build();
         ReplicatedMap<String, Integer> map = ReplicatedMap.start(cluster, "bench", serializer, String.class, Integer.class,
                 ReplicatedMap.Options.defaults());
-        AtomicInteger bulk = new AtomicInteger();
+        java.util.Map<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
         map.subscribe(c -> {
             String k = c.key();
-            if (k.startsWith("probe:") && c.after().isPresent()) {
+            int colon = k.indexOf(':');
+            String prefix = colon < 0 ? "" : k.substring(0, colon);
+            if (prefix.equals("probe") && c.after().isPresent()) {
                 cluster.global().send("bench-driver", "SEEN " + k + " " + cluster.name());
-            } else if (k.startsWith("bulk:") && c.before().isEmpty() && c.after().isPresent()) {
-                if (bulk.incrementAndGet() == expect) cluster.global().send("bench-driver", "DONE " + cluster.name());
+            } else if (!prefix.isEmpty() && c.before().isEmpty() && c.after().isPresent()) {
+                if (counts.computeIfAbsent(prefix, x -> new AtomicInteger()).incrementAndGet() == expect) {
+                    cluster.global().send("bench-driver", "DONE " + prefix + " " + cluster.name());
+                }
             }
         });
         Thread.ofVirtual().start(() -> commands(map));

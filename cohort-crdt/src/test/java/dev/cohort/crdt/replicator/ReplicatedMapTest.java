@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Replicated maps on three nodes joined over JGroups TCP in this JVM (the OS-process test is still to come). */
+/** Replicated maps on nodes joined over JGroups TCP in this JVM (see {@link ReplicatedMapProcessTest} for OS processes). */
 class ReplicatedMapTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private final List<ClusterNode> nodes = new ArrayList<>();
@@ -37,18 +37,93 @@ class ReplicatedMapTest {
         }
     }
 
+    private final List<InetSocketAddress> seeds = new ArrayList<>();
+
     private void cluster(int n, ReplicatedMap.Options options) throws Exception {
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < n; i++) ports.add(freePort());
-        List<InetSocketAddress> seeds = ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toList();
+        for (int i = 0; i < n; i++) seeds.add(new InetSocketAddress("127.0.0.1", freePort()));
         for (int i = 0; i < n; i++) {
-            ForySerializer serializer = ForySerializer.builder().build();
-            ClusterNode c = ClusterNode.builder().name("n" + i + "@127.0.0.1").port(ports.get(i)).cookie("c")
-                    .discovery(Discovery.staticHosts(seeds)).serializer(serializer).start();
-            nodes.add(c);
-            maps.add(ReplicatedMap.start(c, "sessions", serializer, String.class, Integer.class, options));
+            nodes.add(null);
+            maps.add(null);
+            start(i, seeds.get(i).getPort(), options);
         }
         await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == n - 1));
+    }
+
+    /** Starts (or restarts, as a new incarnation) node {@code i} with its map. */
+    private void start(int i, int port, ReplicatedMap.Options options) throws Exception {
+        ForySerializer serializer = ForySerializer.builder().build();
+        ClusterNode c = ClusterNode.builder().name("n" + i + "@127.0.0.1").port(port).cookie("c")
+                .discovery(Discovery.staticHosts(seeds)).serializer(serializer).start();
+        nodes.set(i, c);
+        maps.set(i, ReplicatedMap.start(c, "sessions", serializer, String.class, Integer.class, options));
+    }
+
+    /**
+     * Each restart of a node is a new replica id; the ids of earlier incarnations, and of a node
+     * that left for good, are retired: their writes adopted, the ids forgotten everywhere, no key
+     * lost or changed.
+     */
+    @Test
+    void replicaIdsOfEarlierIncarnationsAndDepartedNodesAreForgottenWithoutLosingAKey() throws Exception {
+        ReplicatedMap.Options options = ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))
+                .withRetireAfter(Duration.ofSeconds(2));
+        cluster(3, options);
+        Map<String, Integer> expected = new HashMap<>();
+        for (int life = 0; life < 3; life++) {
+            for (int i = 0; i < 50; i++) {
+                maps.get(2).put("life" + life + ":" + i, i);
+                expected.put("life" + life + ":" + i, i);
+            }
+            maps.get(0).put("n0:" + life, life);
+            expected.put("n0:" + life, life);
+            await().atMost(WAIT).until(() -> maps.get(0).toMap().equals(expected) && maps.get(1).toMap().equals(expected));
+            nodes.get(2).close();
+            start(2, freePort(), options);
+            await().atMost(WAIT).until(() -> nodes.get(0).connectedNodes().size() == 2);
+        }
+        await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.toMap().equals(expected)));
+        // only the three live incarnations remain in every context
+        await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.stats().replicaIds().size() <= 3));
+        assertThat(maps.get(0).stats().retiredIds()).isGreaterThanOrEqualTo(3);
+        String liveId2 = maps.get(2).stats().replicaId();
+        assertThat(maps.get(0).stats().replicaIds()).allMatch(id -> !id.startsWith("n2@") || id.equals(liveId2));
+
+        // node 2 leaves for good: after retireAfter its id goes too, its keys stay
+        nodes.get(2).close();
+        await().atMost(WAIT).until(() -> maps.get(0).stats().replicaIds().stream().noneMatch(id -> id.startsWith("n2@"))
+                && maps.get(1).stats().replicaIds().stream().noneMatch(id -> id.startsWith("n2@")));
+        assertThat(maps.get(0).toMap()).isEqualTo(expected);
+        assertThat(maps.get(1).toMap()).isEqualTo(expected);
+        maps.get(1).remove("life0:1"); // an adopted write can still be removed
+        await().atMost(WAIT).until(() -> maps.get(0).get("life0:1").isEmpty());
+    }
+
+    /** A replica with a store recovers its state when its node starts again, after a clean stop or without one. */
+    @Test
+    void aReplicaWithAStoreRecoversItsStateOnRestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ReplicatedMap.Options options = ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))
+                .withStore(ReplicaStore.file(dir.resolve("sessions.crdt")));
+        cluster(1, options);
+        for (int i = 0; i < 1_000; i++) maps.get(0).put("k" + i, i);
+        maps.get(0).remove("k7");
+        maps.get(0).close(); // a clean stop saves
+        nodes.get(0).close();
+        start(0, freePort(), options);
+        assertThat(maps.get(0).size()).isEqualTo(999);
+        assertThat(maps.get(0).get("k999")).contains(999);
+        assertThat(maps.get(0).get("k7")).isEmpty();
+        // without a clean stop, what the periodic save caught survives
+        maps.get(0).put("late", 1);
+        await().atMost(WAIT).until(() -> recoveredHas(dir, "late"));
+        nodes.get(0).close();
+        start(0, freePort(), options);
+        assertThat(maps.get(0).get("late")).contains(1);
+        assertThat(maps.get(0).size()).isEqualTo(1_000);
+    }
+
+    private static boolean recoveredHas(java.nio.file.Path dir, String key) throws Exception {
+        byte[] state = java.nio.file.Files.readAllBytes(dir.resolve("sessions.crdt"));
+        return new String(state, java.nio.charset.StandardCharsets.ISO_8859_1).contains(key);
     }
 
     @Test
