@@ -18,7 +18,14 @@ public final class Bench {
         switch (args[0]) {
             case "local" -> LocalScenarios.run(rest);
             case "transport" -> TransportScenarios.run(rest);
-            case "crdt" -> CrdtScenarios.run(rest);
+            case "crdt" -> {
+                // three node JVMs share this machine's cores: each gets one carrier thread for its
+                // processes (set before the first virtual thread starts), so that a message between
+                // two processes does not wake a second carrier, which costs a futex wake-up and a
+                // context switch per message on an oversubscribed machine
+                System.setProperty("jdk.virtualThreadScheduler.parallelism", CrdtScenarios.CARRIERS);
+                CrdtScenarios.run(rest);
+            }
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, crdt, jmh)");
                 System.exit(2);

@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 final class CrdtScenarios {
     private CrdtScenarios() {}
 
+    /** Carrier threads per node JVM: the machine's cores shared by the three nodes, at least one. */
+    static final String CARRIERS = String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / 3));
+
     private static final List<List<String>> OUTPUT = new CopyOnWriteArrayList<>();
 
     static void run(String[] args) throws Exception {
@@ -165,7 +168,7 @@ final class CrdtScenarios {
     }
 
     private static NodeProcesses.NodeProcess start(String name, int port, int seedPort) throws Exception {
-        NodeProcesses.NodeProcess p = NodeProcesses.start(CrdtNodeMain.class, List.of("-Xms2g", "-Xmn1200m"), name, port, seedPort);
+        NodeProcesses.NodeProcess p = NodeProcesses.start(CrdtNodeMain.class, List.of("-Xms2g", "-Xmn1200m", "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS), name, port, seedPort);
         OUTPUT.add(p.lines());
         p.awaitLine("READY"::equals);
         return p;

@@ -65,6 +65,19 @@ public final class AWLWWMapReplica<K, V> {
             }
         }
 
+        /** Adds one dot (a local write's new dot). */
+        void add(Dot d) {
+            long have = vector.getOrDefault(d.replica(), 0L);
+            if (d.counter() <= have) return;
+            if (d.counter() == have + 1) {
+                have = d.counter();
+                while (cloud.remove(new Dot(d.replica(), have + 1))) have++;
+                vector.put(d.replica(), have);
+            } else {
+                cloud.add(d);
+            }
+        }
+
         void forget(String replica) {
             vector.remove(replica);
             cloud.removeIf(d -> d.replica().equals(replica));
@@ -84,6 +97,42 @@ public final class AWLWWMapReplica<K, V> {
         AWLWWMap<K, V> delta = AWLWWMap.of(Map.of(key, Map.of(d, new AWLWWMap.Entry<>(value, at))), CausalContext.of(seen));
         join(delta, null);
         return delta;
+    }
+
+    /**
+     * Writes {@code key = value} at {@code at} here without building a delta, adding the dots of
+     * the writes it supersedes to {@code superseded}. The delta of any number of such writes is
+     * {@code slice(keysWritten, superseded)}: the way a replicator batches local writes.
+     */
+    public void putInPlace(K key, V value, Timestamp at, Set<Dot> superseded) {
+        Objects.requireNonNull(key, "key");
+        Dot d = context.next(at.replica());
+        Map<Dot, AWLWWMap.Entry<V>> w = writes.get(key);
+        if (w == null) {
+            w = new HashMap<>(2);
+            writes.put(key, w);
+        } else {
+            for (Dot old : w.keySet()) {
+                keyOf.remove(old);
+                superseded.add(old);
+            }
+            w.clear();
+        }
+        w.put(d, new AWLWWMap.Entry<>(value, at));
+        keyOf.put(d, key);
+        context.add(d);
+        keyWatcher.accept(key);
+    }
+
+    /** Removes {@code key} here without building a delta; see {@link #putInPlace}. */
+    public void removeInPlace(K key, Set<Dot> superseded) {
+        Map<Dot, AWLWWMap.Entry<V>> w = writes.remove(key);
+        if (w == null) return;
+        for (Dot old : w.keySet()) {
+            keyOf.remove(old);
+            superseded.add(old);
+        }
+        keyWatcher.accept(key);
     }
 
     /** Writes every entry of {@code values} at {@code at} here and returns one delta to ship. */

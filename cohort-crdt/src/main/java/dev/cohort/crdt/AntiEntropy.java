@@ -51,7 +51,7 @@ public final class AntiEntropy<K, V> {
                        Consumer<AWLWWMap<K, V>> join) {
         if (maxKeys < 1) throw new IllegalArgumentException("maxKeys must be >= 1");
         this.replica = replica;
-        this.tree = new MerkleTree<>(depth, keyHash);
+        this.tree = new MerkleTree<>(depth, keyHash, this::digestOf);
         this.keyHash = keyHash;
         this.maxKeys = maxKeys;
         this.random = random;
@@ -103,6 +103,7 @@ public final class AntiEntropy<K, V> {
     private Outcome hashes(SyncStep.Hashes h) {
         int depth = tree.depth();
         if (h.depth() != depth || h.level() < 0 || h.level() > depth || h.nodes().length != h.hashes().length) return end(h);
+        if (h.level() == 0) tree.root(); // a sync begins: bring the tree up to date once, then descend that snapshot
         List<Integer> differ = new ArrayList<>();
         for (int i = 0; i < h.nodes().length; i++) {
             int n = h.nodes()[i];
@@ -130,7 +131,7 @@ public final class AntiEntropy<K, V> {
         List<Integer> counts = new ArrayList<>();
         List<long[]> pairs = new ArrayList<>();
         for (int leaf : leaves) {
-            Set<K> keys = tree.keysUnder(leaf);
+            List<K> keys = tree.keysUnder(leaf);
             if (!sent.isEmpty() && pairs.size() + keys.size() > 4L * maxKeys) break; // digests are small; the rest wait
             sent.add(leaf);
             counts.add(keys.size());
@@ -212,14 +213,14 @@ public final class AntiEntropy<K, V> {
     }
 
     private void keyChanged(K key) {
-        Set<Dot> dots = replica.dotsOf(key);
-        if (dots.isEmpty()) {
-            tree.remove(key);
-            return;
-        }
+        tree.changed(key, !replica.dotsOf(key).isEmpty());
+    }
+
+    /** A digest of the live writes (dots) of {@code key}: equal dots, equal digest. */
+    private long digestOf(K key) {
         long digest = 0;
-        for (Dot d : dots) digest += MerkleTree.murmur(replicaHashes.computeIfAbsent(d.replica(), MerkleTree::hashOf) + d.counter());
-        tree.put(key, digest);
+        for (Dot d : replica.dotsOf(key)) digest += MerkleTree.murmur(replicaHashes.computeIfAbsent(d.replica(), MerkleTree::hashOf) + d.counter());
+        return digest;
     }
 
     private static int[] ints(List<Integer> list) {

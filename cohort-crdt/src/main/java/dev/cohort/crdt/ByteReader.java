@@ -12,6 +12,7 @@ final class ByteReader {
 
     private final byte[] buf;
     private int pos;
+    private java.nio.charset.CharsetDecoder decoder;
 
     ByteReader(byte[] buf) { this.buf = buf; }
 
@@ -63,12 +64,30 @@ final class ByteReader {
     }
 
     String str() throws DeltaCodec.Malformed {
-        byte[] b = bytes();
-        if (b.length == 0 || b.length > MAX_NAME) throw new DeltaCodec.Malformed("a name of " + b.length + " bytes");
+        long len = varlong();
+        if (len < 1 || len > MAX_NAME) throw new DeltaCodec.Malformed("a name of " + len + " bytes");
+        return utf8((int) len);
+    }
+
+    /** A length-prefixed string of strict UTF-8 (ASCII decoded directly; anything else checked). */
+    String utf8() throws DeltaCodec.Malformed {
+        long len = varlong();
+        if (len < 0) throw new DeltaCodec.Malformed("negative length");
+        return utf8(len);
+    }
+
+    private String utf8(long len) throws DeltaCodec.Malformed {
+        if (len > remaining()) throw new DeltaCodec.Malformed("length " + len + " exceeds the " + remaining() + " bytes left");
+        int from = pos, to = pos + (int) len;
+        pos = to;
+        boolean ascii = true;
+        for (int i = from; i < to && ascii; i++) ascii = buf[i] >= 0;
+        if (ascii) return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+        if (decoder == null) decoder = StandardCharsets.UTF_8.newDecoder();
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+            return decoder.decode(java.nio.ByteBuffer.wrap(buf, from, to - from)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new DeltaCodec.Malformed("invalid UTF-8 in a name", e);
+            throw new DeltaCodec.Malformed("invalid UTF-8 in a string", e);
         }
     }
 

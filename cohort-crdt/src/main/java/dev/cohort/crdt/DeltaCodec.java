@@ -104,13 +104,7 @@ public final class DeltaCodec<K, V> {
     private Object item(ByteReader in) throws Malformed {
         int tag = in.u8();
         return switch (tag) {
-            case STRING -> {
-                try {
-                    yield StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(in.bytes())).toString();
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    throw new Malformed("invalid UTF-8 in a string", e);
-                }
-            }
+            case STRING -> in.utf8();
             case INT -> {
                 long z = in.varlong();
                 if ((z >>> 32) != 0) throw new Malformed("an Integer out of range");

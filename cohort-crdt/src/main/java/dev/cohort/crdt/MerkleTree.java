@@ -1,11 +1,8 @@
 package dev.cohort.crdt;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
@@ -15,49 +12,69 @@ import java.util.function.ToLongFunction;
  *
  * <p>Keys fall into 2^depth buckets by the top bits of a stable 64-bit key hash (injected: it
  * must be the same on every node, so never {@code Object.hashCode} of arbitrary objects). A
- * bucket's hash combines the digests of its keys order-independently, so an update costs O(1),
- * and the inner nodes are recomputed (O(2^depth)) when next read after changes. Not thread-safe: it belongs to the replicator that owns the map.
+ * bucket's hash sums a mix of each key's hash and its digest (injected too: for example a hash of
+ * the key's live writes), so the order of updates does not matter. {@link #changed} only files the
+ * key and marks its bucket; hashes are recomputed when the root is next read, so a burst of
+ * changes costs one pass. Not thread-safe: it belongs to the process that owns the map.
  */
 public final class MerkleTree<K> {
     private final int depth;
     private final ToLongFunction<K> keyHash;
+    private final ToLongFunction<K> digestOf;
     /** Heap layout: node 1 is the root, children of i are 2i and 2i+1, leaves from 2^depth. */
     private final long[] nodes;
-    private final long[] leafSums;
-    private boolean stale;
-    private final Map<K, Long> digests = new HashMap<>();
-    private final Map<Integer, Set<K>> buckets = new HashMap<>();
+    private final Object[][] buckets;
+    private final int[] counts;
+    private final boolean[] dirty;
+    private int[] dirtyLeaves = new int[64];
+    private int dirtyCount;
+    private int size;
 
-    public MerkleTree(int depth, ToLongFunction<K> keyHash) {
+    /**
+     * @param keyHash  a stable 64-bit hash of a key (see {@link #hashOf})
+     * @param digestOf a hash of a key's current content, read when the tree is refreshed
+     */
+    public MerkleTree(int depth, ToLongFunction<K> keyHash, ToLongFunction<K> digestOf) {
         if (depth < 1 || depth > 24) throw new IllegalArgumentException("depth must be 1..24, got " + depth);
         this.depth = depth;
         this.keyHash = keyHash;
+        this.digestOf = digestOf;
         this.nodes = new long[2 << depth];
-        this.leafSums = new long[1 << depth];
+        this.buckets = new Object[1 << depth][];
+        this.counts = new int[1 << depth];
+        this.dirty = new boolean[1 << depth];
     }
 
     public int depth() { return depth; }
 
-    /** Sets the digest of {@code key}'s current content (for example a hash of its live writes). */
-    public void put(K key, long digest) {
-        Long old = digests.put(key, digest);
-        int leaf = leafOf(key);
-        if (old == null) buckets.computeIfAbsent(leaf, l -> new HashSet<>()).add(key);
-        else if (old == digest) return;
-        leafSums[leaf] += mix(key, digest) - (old == null ? 0 : mix(key, old));
-        update(leaf);
-    }
-
-    /** Removes {@code key}. */
-    public void remove(K key) {
-        Long old = digests.remove(key);
-        if (old == null) return;
-        int leaf = leafOf(key);
-        Set<K> b = buckets.get(leaf);
-        b.remove(key);
-        if (b.isEmpty()) buckets.remove(leaf);
-        leafSums[leaf] -= mix(key, old);
-        update(leaf);
+    /** {@code key}'s content changed; {@code present} says whether the key still has any. */
+    public void changed(K key, boolean present) {
+        int leaf = leafOf(keyHash.applyAsLong(key));
+        Object[] b = buckets[leaf];
+        int n = counts[leaf], at = -1;
+        for (int i = 0; i < n; i++) {
+            if (b[i].equals(key)) {
+                at = i;
+                break;
+            }
+        }
+        if (present && at < 0) {
+            if (b == null) buckets[leaf] = b = new Object[2];
+            else if (n == b.length) buckets[leaf] = b = Arrays.copyOf(b, n * 2);
+            b[n] = key;
+            counts[leaf]++;
+            size++;
+        } else if (!present && at >= 0) {
+            b[at] = b[n - 1];
+            b[n - 1] = null;
+            if (--counts[leaf] == 0) buckets[leaf] = null;
+            size--;
+        }
+        if (!dirty[leaf]) {
+            dirty[leaf] = true;
+            if (dirtyCount == dirtyLeaves.length) dirtyLeaves = Arrays.copyOf(dirtyLeaves, dirtyCount * 2);
+            dirtyLeaves[dirtyCount++] = leaf;
+        }
     }
 
     /** The root hash: equal roots mean (with overwhelming probability) equal content. */
@@ -66,31 +83,35 @@ public final class MerkleTree<K> {
         return nodes[1];
     }
 
-    /** The hash of node {@code index} (1 = root; children of i are 2i and 2i+1). */
+    /**
+     * The hash of node {@code index} (1 = root; children of i are 2i and 2i+1) as of the last
+     * {@link #root} or {@link #differingLeaves}: a sync descends one consistent snapshot, and
+     * changes made meanwhile are left to the next sync.
+     */
     public long node(int index) {
-        refresh();
         return nodes[index];
     }
 
-    /** The keys in the bucket under leaf node {@code index} (2^depth ..). */
-    public Set<K> keysUnder(int leafIndex) {
-        return buckets.getOrDefault(leafIndex - (1 << depth), Set.of());
+    /** The keys in the bucket under leaf node {@code leafIndex} (2^depth ..). */
+    @SuppressWarnings("unchecked")
+    public List<K> keysUnder(int leafIndex) {
+        int leaf = leafIndex - (1 << depth);
+        List<K> out = new ArrayList<>(counts[leaf]);
+        for (int i = 0; i < counts[leaf]; i++) out.add((K) buckets[leaf][i]);
+        return out;
     }
 
-    public int size() { return digests.size(); }
-
-    /** The digest last put for {@code key}, or 0 if it has none. */
-    public long digest(K key) {
-        Long d = digests.get(key);
-        return d == null ? 0 : d;
-    }
+    /** The digest of {@code key}'s current content. */
+    public long digest(K key) { return digestOf.applyAsLong(key); }
 
     /** The keys whose hash is {@code hash} (normally one or none). */
     public List<K> keysWithHash(long hash) {
         List<K> out = new ArrayList<>(1);
-        for (K k : buckets.getOrDefault((int) (hash >>> (64 - depth)), Set.of())) if (keyHash.applyAsLong(k) == hash) out.add(k);
+        for (K k : keysUnder((1 << depth) + leafOf(hash))) if (keyHash.applyAsLong(k) == hash) out.add(k);
         return out;
     }
+
+    public int size() { return size; }
 
     /**
      * The leaf nodes whose hashes differ from {@code other}'s, found by descending from the root
@@ -101,10 +122,9 @@ public final class MerkleTree<K> {
         if (other.depth != depth) throw new IllegalArgumentException("trees of different depth");
         refresh();
         other.refresh();
-        List<Integer> out = new ArrayList<>();
         List<Integer> level = List.of(1);
         if (compared != null) compared[0]++;
-        if (nodes[1] == other.nodes[1]) return out;
+        if (nodes[1] == other.nodes[1]) return new ArrayList<>();
         for (int d = 0; d < depth; d++) {
             List<Integer> next = new ArrayList<>();
             for (int i : level) {
@@ -115,28 +135,39 @@ public final class MerkleTree<K> {
             }
             level = next;
         }
-        out.addAll(level);
-        return out;
+        return new ArrayList<>(level);
     }
 
-    private int leafOf(K key) {
-        return (int) (keyHash.applyAsLong(key) >>> (64 - depth));
+    private int leafOf(long hash) {
+        return (int) (hash >>> (64 - depth));
     }
 
-    private long mix(K key, long digest) {
-        return murmur(keyHash.applyAsLong(key) * 31 + digest);
-    }
-
-    /** Sets a leaf; the inner nodes are recomputed when next read (a burst of changes costs one pass). */
-    private void update(int leaf) {
-        nodes[(1 << depth) + leaf] = leafSums[leaf];
-        stale = true;
-    }
-
+    @SuppressWarnings("unchecked")
     private void refresh() {
-        if (!stale) return;
-        for (int i = (1 << depth) - 1; i >= 1; i--) nodes[i] = murmur(nodes[2 * i] * 0x9E3779B97F4A7C15L + nodes[2 * i + 1]);
-        stale = false;
+        if (dirtyCount == 0) return;
+        int leaves = 1 << depth;
+        for (int j = 0; j < dirtyCount; j++) {
+            int leaf = dirtyLeaves[j];
+            dirty[leaf] = false;
+            long sum = 0;
+            for (int i = 0; i < counts[leaf]; i++) {
+                K k = (K) buckets[leaf][i];
+                sum += murmur(keyHash.applyAsLong(k) * 31 + digestOf.applyAsLong(k));
+            }
+            nodes[leaves + leaf] = sum;
+        }
+        if ((long) dirtyCount * depth < leaves) { // few changes: just their paths
+            for (int j = 0; j < dirtyCount; j++) {
+                for (int i = (leaves + dirtyLeaves[j]) >> 1; i >= 1; i >>= 1) nodes[i] = inner(i);
+            }
+        } else {
+            for (int i = leaves - 1; i >= 1; i--) nodes[i] = inner(i);
+        }
+        dirtyCount = 0;
+    }
+
+    private long inner(int i) {
+        return murmur(nodes[2 * i] * 0x9E3779B97F4A7C15L + nodes[2 * i + 1]);
     }
 
     /** MurmurHash3's 64-bit finalizer: a cheap, well-mixing hash of a long. */
@@ -151,16 +182,23 @@ public final class MerkleTree<K> {
 
     /** A stable 64-bit hash of a string (FNV-1a over its UTF-8 bytes, then mixed), the same on every JVM. */
     public static long hashOf(String s) {
-        return hashOf(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                h = (h ^ c) * 0x100000001b3L;
+            } else { // rare: hash the UTF-8 bytes of the rest
+                for (byte b : s.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+                break;
+            }
+        }
+        return murmur(h);
     }
 
     /** A stable 64-bit hash of bytes (FNV-1a, then mixed), for example of a key's serialized form. */
     public static long hashOf(byte[] bytes) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
+        for (byte b : bytes) h = (h ^ (b & 0xff)) * 0x100000001b3L;
         return murmur(h);
     }
 }

@@ -9,24 +9,52 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MerkleTreeTest {
+    /** A tree over a plain map of key to digest. */
+    private static final class Tree {
+        final java.util.Map<String, Long> digests = new java.util.HashMap<>();
+        final MerkleTree<String> tree;
+
+        Tree(int depth) { tree = new MerkleTree<>(depth, MerkleTree::hashOf, k -> digests.getOrDefault(k, 0L)); }
+
+        void put(String k, long digest) {
+            digests.put(k, digest);
+            tree.changed(k, true);
+        }
+
+        void remove(String k) {
+            digests.remove(k);
+            tree.changed(k, false);
+        }
+    }
 
     @Test
     void equalContentGivesEqualRootsWhateverTheOrderOfUpdates() {
-        MerkleTree<String> a = new MerkleTree<>(10, MerkleTree::hashOf), b = new MerkleTree<>(10, MerkleTree::hashOf);
+        Tree a = new Tree(10), b = new Tree(10);
         for (int i = 0; i < 5_000; i++) a.put("k" + i, i);
         for (int i = 4_999; i >= 0; i--) b.put("k" + i, i * 7L); // other digests first
         for (int i = 0; i < 5_000; i++) b.put("k" + i, i);
         b.put("extra", 1);
         b.remove("extra");
-        assertThat(b.root()).isEqualTo(a.root());
-        assertThat(a.differingLeaves(b, null)).isEmpty();
+        assertThat(b.tree.root()).isEqualTo(a.tree.root());
+        assertThat(a.tree.differingLeaves(b.tree, null)).isEmpty();
+        assertThat(b.tree.size()).isEqualTo(5_000);
+        b.put("k1", 2);
+        assertThat(b.tree.root()).isNotEqualTo(a.tree.root());
+        assertThat(a.tree.keysWithHash(MerkleTree.hashOf("k1"))).containsExactly("k1");
     }
 
     /** 100 differing keys among 1,000,000 are found by comparing a few thousand node hashes. */
     @Test
+    void stringHashIsTheHashOfItsUtf8Bytes() {
+        for (String s : List.of("", "gotham", "métropolis", "東京@127.0.0.1", "a\uD83D\uDE00b")) {
+            assertThat(MerkleTree.hashOf(s)).isEqualTo(MerkleTree.hashOf(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
     void aFewDifferencesInAMillionKeysAreFoundCheaply() {
         int n = 1_000_000, depth = 16;
-        MerkleTree<String> a = new MerkleTree<>(depth, MerkleTree::hashOf), b = new MerkleTree<>(depth, MerkleTree::hashOf);
+        Tree a = new Tree(depth), b = new Tree(depth);
         for (int i = 0; i < n; i++) {
             a.put("key" + i, i);
             b.put("key" + i, i);
@@ -38,9 +66,9 @@ class MerkleTreeTest {
             if (differing.add(k)) b.put(k, -1);
         }
         int[] compared = {0};
-        List<Integer> leaves = a.differingLeaves(b, compared);
+        List<Integer> leaves = a.tree.differingLeaves(b.tree, compared);
         Set<String> candidates = new HashSet<>();
-        for (int leaf : leaves) candidates.addAll(a.keysUnder(leaf));
+        for (int leaf : leaves) candidates.addAll(a.tree.keysUnder(leaf));
         assertThat(candidates).containsAll(differing);
         assertThat(leaves).hasSizeLessThanOrEqualTo(100);
         // what a descent would ship: 8 bytes per compared hash, plus the keys of differing buckets

@@ -60,6 +60,8 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         long inFlight = -1;
         int steps;
         int ticksWaiting;
+        /** Syncs put off in a row while deltas flowed. */
+        int deferred;
     }
 
     private final ClusterNode cluster;
@@ -78,11 +80,13 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     private Set<String> fixedNeighbours;
     private final Map<String, Peer> peers = new HashMap<>();
     private final List<Consumer<AWLWWMapReplica.Change<K, V>>> subscribers = new ArrayList<>();
-    private AWLWWMapReplica<K, V> pending;
-    private int pendingKeys;
+    /** Keys written here since the last flush, and the dots those writes superseded: the next delta. */
+    private Set<K> pendingKeys = new HashSet<>();
+    private final Set<dev.cohort.crdt.Dot> superseded = new HashSet<>();
     private long nextSync = 1;
     private long lastFlush = System.nanoTime() - LINGER.toNanos();
     private boolean dirty;
+    private long lastDelta = System.nanoTime() - 3_600_000_000_000L;
     private long deltasSent, deltaBytes, syncsStarted, syncBytes, retired;
     private ProcessContext self;
 
@@ -123,10 +127,13 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     @SuppressWarnings("unchecked")
     public Next<Void> handleCall(Object request, From from, Void state) {
         switch (request) {
-            case Put p -> write(List.of((K) p.key()), () -> replica.put((K) p.key(), (V) p.value(), clock.now()));
-            case PutAll p -> write((Collection<K>) p.entries().keySet(), () -> replica.putAll((Map<K, V>) p.entries(), clock.now()));
-            case Remove r -> write(List.of((K) r.key()), () -> replica.remove((K) r.key()));
-            case RemoveAll r -> write((Collection<K>) r.keys(), () -> replica.removeAll((Collection<K>) r.keys()));
+            case Put p -> write(List.of((K) p.key()), k -> replica.putInPlace(k, (V) p.value(), clock.now(), superseded));
+            case PutAll p -> {
+                Map<K, V> entries = (Map<K, V>) p.entries();
+                write(entries.keySet(), k -> replica.putInPlace(k, entries.get(k), clock.now(), superseded));
+            }
+            case Remove r -> write(List.of((K) r.key()), k -> replica.removeInPlace(k, superseded));
+            case RemoveAll r -> write((Collection<K>) r.keys(), k -> replica.removeInPlace(k, superseded));
             case Get g -> { return Next.reply(replica.get((K) g.key()), state); }
             case Query q when q == Query.TO_MAP -> { return Next.reply(replica.toMap(), state); }
             case Query q when q == Query.SIZE -> { return Next.reply(replica.size(), state); }
@@ -146,44 +153,55 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                 syncsStarted, syncBytes, retired);
     }
 
-    /** A local write of {@code keys}: apply it, report changes, and queue its delta for the neighbours. */
-    private void write(Collection<K> keys, java.util.function.Supplier<AWLWWMap<K, V>> change) {
-        Map<K, Optional<V>> before = new HashMap<>();
-        if (!subscribers.isEmpty()) for (K k : keys) before.put(k, replica.get(k));
-        queue(change.get());
-        before.forEach((k, old) -> {
-            Optional<V> now = replica.get(k);
-            if (!now.equals(old)) publish(new AWLWWMapReplica.Change<>(k, old, now));
-        });
-    }
-
     /**
-     * Queues a delta for every neighbour. The first queued delta sends this process a flush
-     * message: deltas made before it is handled (writes already waiting in the mailbox) go out
-     * together, and a lone write goes out at once. A write less than {@link #LINGER} after the last
-     * flush waits for the rest of it, so that a caller writing key after key, each waiting for its
-     * reply, sends a delta per 200 microseconds rather than one per write.
+     * Local writes of {@code keys}: apply each, report changes, and note the keys for the next
+     * delta. The first write after a flush sends this process a flush message: writes made before
+     * it is handled (already waiting in the mailbox) go out together as one delta, and a lone write
+     * goes out at once. A write less than {@link #LINGER} after the last flush waits for the rest of
+     * it, so that a caller writing key after key, each waiting for its reply, sends a delta per 200
+     * microseconds rather than one per write.
      */
-    private void queue(AWLWWMap<K, V> delta) {
+    private void write(Collection<K> keys, Consumer<K> change) {
         dirty = true;
-        long now = System.nanoTime();
-        if (neighbours().isEmpty()) return; // anti-entropy reaches nodes that come later
-        if (pending == null) {
-            pending = new AWLWWMapReplica<>();
-            pendingKeys = 0;
-            if (now - lastFlush < LINGER.toNanos()) self.sendAfter(self.self(), FLUSH, LINGER);
+        for (K k : keys) {
+            Optional<V> before = subscribers.isEmpty() ? null : replica.get(k);
+            change.accept(k);
+            if (before != null) {
+                Optional<V> now = replica.get(k);
+                if (!now.equals(before)) publish(new AWLWWMapReplica.Change<>(k, before, now));
+            }
+        }
+        if (neighbours().isEmpty()) { // anti-entropy reaches nodes that come later
+            superseded.clear();
+            return;
+        }
+        if (pendingKeys.isEmpty()) {
+            if (System.nanoTime() - lastFlush < LINGER.toNanos()) self.sendAfter(self.self(), FLUSH, LINGER);
             else self.send(self.self(), FLUSH);
         }
-        pending.join(delta, null);
-        pendingKeys += Math.max(1, delta.size());
-        if (pendingKeys >= options.maxSyncKeys()) flush();
+        pendingKeys.addAll(keys);
+        if (pendingKeys.size() >= options.maxSyncKeys()) flush();
+    }
+
+    /** Ships a delta made here other than by a local write (an adoption) after what is pending. */
+    private void ship(AWLWWMap<K, V> delta) {
+        dirty = true;
+        flush();
+        send(delta);
     }
 
     private void flush() {
-        if (pending == null) return;
-        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.DELTA, replicaId, codec.encode(pending.snapshot())).encode();
-        pending = null;
+        if (pendingKeys.isEmpty()) return;
+        AWLWWMap<K, V> delta = replica.slice(pendingKeys, superseded);
+        pendingKeys = new HashSet<>();
+        superseded.clear();
         lastFlush = System.nanoTime();
+        send(delta);
+    }
+
+    private void send(AWLWWMap<K, V> delta) {
+        byte[] bytes = new ReplicationMessage(ReplicationMessage.Kind.DELTA, replicaId, codec.encode(delta)).encode();
+        lastDelta = System.nanoTime();
         for (String n : neighbours()) {
             self.send(Address.remote(serverName, n), bytes);
             deltasSent++;
@@ -237,7 +255,10 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         if (connected.contains(node)) liveIds.put(node, m.sender());
         try {
             switch (m.kind()) {
-                case DELTA -> join(codec.decode(m.body()));
+                case DELTA -> {
+                    join(codec.decode(m.body()));
+                    lastDelta = System.nanoTime();
+                }
                 case SYNC -> sync(node, syncCodec.decode(m.body()));
                 case RETIRED -> retiredBy(m.body(), node);
             }
@@ -270,10 +291,20 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         }
     }
 
+    /**
+     * Starts a sync with {@code node} unless one is in flight. While deltas flow (one was sent or
+     * received here within the last sync interval), a sync would mostly chase writes still on their
+     * way, so it is put off, for at most {@link #GIVE_UP_TICKS} intervals in a row.
+     */
     private void startSync(String node) {
         if (!neighbours().contains(node)) return;
         Peer p = peers.computeIfAbsent(node, x -> new Peer());
         if (p.inFlight >= 0) return;
+        if (System.nanoTime() - lastDelta < options.syncInterval().toNanos() && p.deferred < GIVE_UP_TICKS) {
+            p.deferred++;
+            return;
+        }
+        p.deferred = 0;
         p.inFlight = nextSync++;
         p.steps = 0;
         p.ticksWaiting = 0;
@@ -323,7 +354,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                     || (!connected.contains(node) && now - absentSince.computeIfAbsent(node, x -> now) > options.retireAfter().toNanos());
             if (!gone) continue;
             if (replica.holdsWritesOf(id)) {
-                if (adopter) queue(replica.adopt(id, replicaId));
+                if (adopter) ship(replica.adopt(id, replicaId));
                 continue;
             }
             byte[] bytes = retiredMessage(id, false);
