@@ -29,6 +29,9 @@ final class CrdtScenarios {
     private CrdtScenarios() {}
 
     /** Carrier threads per node JVM: the machine's cores shared by the three nodes, at least one. */
+    /** Identical 100,000-key runs before the measured one: a node JVM is seconds old and still compiling. */
+    private static final int WARMUP_RUNS = Integer.getInteger("cohort.bench.warmups", 3);
+
     static final String CARRIERS = String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / 3));
 
     private static final List<List<String>> OUTPUT = new CopyOnWriteArrayList<>();
@@ -45,16 +48,18 @@ final class CrdtScenarios {
             a.global().register("bench-driver", driver);
             ReplicatedMap<String, Integer> map = ReplicatedMap.start(a, "bench", serializer, String.class, Integer.class,
                     ReplicatedMap.Options.defaults());
-            start("b@127.0.0.1", freePort(), pa);
-            start("c@127.0.0.1", freePort(), pa);
+            List<NodeProcesses.NodeProcess> nodes = List.of(start("b@127.0.0.1", freePort(), pa), start("c@127.0.0.1", freePort(), pa));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (a.connectedNodes().size() < 2 || a.global().whereis("bench-driver") == null) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("nodes did not join");
                 Thread.sleep(10);
             }
             progress("C1: three nodes connected");
+            // the node JVMs are seconds old and still compiling: identical bulk runs first
+            for (int w = 0; w < WARMUP_RUNS; w++) bulk(a, map, reports, "warm" + w);
+            collectGarbage(nodes, "probes");
             // visibility of one put: warm up, then measure
-            long[] lat = new long[300];
+            long[] lat = new long[1_000];
             for (int round = -100; round < lat.length; round++) {
                 String key = "probe:" + round;
                 reports.clear();
@@ -72,7 +77,7 @@ final class CrdtScenarios {
             figure("C1", "update_visible_p50_ms", lat[lat.length / 2] / 1e6, "ms");
             figure("C1", "update_visible_p99_ms", lat[(int) (lat.length * 0.99)] / 1e6, "ms");
 
-            bulk(a, map, reports, "warm"); // the same work first, so that B and C run compiled code
+            collectGarbage(nodes, "bulk");
             long t0 = System.nanoTime();
             bulk(a, map, reports, "bulk");
             figure("C1", "converge_100k_ms", (System.nanoTime() - t0) / 1e6, "ms");
@@ -82,7 +87,15 @@ final class CrdtScenarios {
             a.close();
         }
         antiEntropyBytes();
+        System.gc(); // the million-key replicas of the last scenario are garbage now
         mergeOps(); // last: its million deltas would burden the heap the cluster figures run on
+    }
+
+    /** A collection in every JVM between phases, so that none starts a measured phase with a full young generation. */
+    private static void collectGarbage(List<NodeProcesses.NodeProcess> nodes, String tag) throws Exception {
+        System.gc();
+        for (NodeProcesses.NodeProcess n : nodes) n.send("GC " + tag);
+        for (NodeProcesses.NodeProcess n : nodes) n.awaitLine(("GC-DONE " + tag)::equals);
     }
 
     /** 100,000 puts of keys {@code prefix:i} on A, until B and C both report holding them all. */

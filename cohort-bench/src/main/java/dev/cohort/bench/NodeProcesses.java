@@ -37,6 +37,13 @@ final class NodeProcesses {
             throw new IllegalStateException("node process did not print the awaited line; it printed " + lines);
         }
 
+        /** Writes one line to the process's standard input. */
+        void send(String line) throws java.io.IOException {
+            var in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
         /** The pid a fixture printed as {@code TAG node creation id}. */
         Pid pidOf(String tag) throws InterruptedException {
             String[] f = awaitLine(l -> l.startsWith(tag + " ")).split(" ");

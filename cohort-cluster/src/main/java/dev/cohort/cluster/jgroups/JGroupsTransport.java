@@ -164,7 +164,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             new UNICAST3(),
             new STABLE(),
             auth,
-            new GMS().setJoinTimeout(500),
+            new GMS().setJoinTimeout(500).printLocalAddress(false),
             new FRAG4()));
         this.channel = new JChannel(stack);
         channel.setName(settings.nodeName());

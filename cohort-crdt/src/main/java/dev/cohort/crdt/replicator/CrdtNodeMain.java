@@ -44,7 +44,10 @@ public final class CrdtNodeMain extends NodeCommand {
         System.out.flush();
     }
 
-    /** Standard input: {@code PUT key value}, {@code REMOVE key}, {@code DIGEST} (prints {@code DIGEST size hash}). */
+    /**
+     * Standard input: {@code PUT key value}, {@code REMOVE key}, {@code DIGEST} (prints {@code DIGEST size hash}),
+     * {@code GC tag} (collects garbage, then prints {@code GC-DONE tag}: a benchmark's pause between phases).
+     */
     private static void commands(ReplicatedMap<String, Integer> map) {
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
@@ -53,6 +56,7 @@ public final class CrdtNodeMain extends NodeCommand {
                     switch (w[0]) {
                         case "PUT" -> { map.put(w[1], Integer.parseInt(w[2])); print("OK"); }
                         case "REMOVE" -> { map.remove(w[1]); print("OK"); }
+                        case "GC" -> { System.gc(); print("GC-DONE " + w[1]); }
                         case "DIGEST" -> {
                             var m = new java.util.TreeMap<>(map.toMap());
                             print("DIGEST " + m.size() + " " + m.hashCode());
