@@ -169,19 +169,43 @@ class ReplicatedMapTest {
 
     /**
      * DeltaCrdt's failure case: one replica holds 100,000 keys, the sync size is 200 keys, two
-     * replicas join later; every replica ends with exactly 100,000 keys.
+     * replicas join later; every replica ends with exactly the 100,000 keys. With concurrent
+     * removes on another replica: they win only over the writes they observed.
      */
     @Test
     void aHundredThousandKeysReachLateJoinersInSmallSlicesExactly() throws Exception {
         cluster(3, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(200)).withMaxSyncKeys(200));
+        for (int i = 0; i < 1_000; i++) maps.get(0).put("key" + i, i); // everyone sees these
+        await().atMost(WAIT).until(() -> maps.get(1).size() == 1_000 && maps.get(2).size() == 1_000);
         maps.get(0).neighbours(Set.of());
         maps.get(1).neighbours(Set.of());
         maps.get(2).neighbours(Set.of());
-        for (int i = 0; i < 100_000; i++) maps.get(0).put("key" + i, i);
+        maps.get(2).removeAll(java.util.stream.IntStream.range(0, 500).mapToObj(i -> "key" + i).toList()); // observed: they go
+        for (int i = 0; i < 10; i++) maps.get(0).put("key" + i, -i); // concurrent re-puts: add wins
+        for (int i = 1_000; i < 100_000; i++) maps.get(0).put("key" + i, i);
         maps.get(1).neighbours(Set.of("n0@127.0.0.1"));
         maps.get(2).neighbours(Set.of("n0@127.0.0.1"));
         maps.get(0).neighbours(Set.of("n1@127.0.0.1", "n2@127.0.0.1"));
-        await().atMost(Duration.ofMinutes(3)).until(() -> maps.get(1).size() == 100_000 && maps.get(2).size() == 100_000);
-        assertThat(maps.get(2).toMap()).isEqualTo(maps.get(0).toMap());
+        int expected = 100_000 - 490;
+        await().atMost(Duration.ofMinutes(3)).until(() -> maps.stream().allMatch(m -> m.size() == expected));
+        Map<String, Integer> m0 = maps.get(0).toMap();
+        assertThat(maps.get(1).toMap()).isEqualTo(m0);
+        assertThat(maps.get(2).toMap()).isEqualTo(m0);
+        assertThat(m0).containsEntry("key3", -3).doesNotContainKey("key10").doesNotContainKey("key499")
+                .containsEntry("key500", 500).containsEntry("key99999", 99_999);
+    }
+
+    /** A neighbour that never answers costs one sync per give-up period, not one per interval: nothing piles up. */
+    @Test
+    void anUnresponsiveNeighbourHasAtMostOneSyncInFlight() throws Exception {
+        cluster(1, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(50)));
+        maps.get(0).put("k", 1);
+        maps.get(0).neighbours(Set.of("ghost@127.0.0.1")); // no such node: every sync step is lost
+        long t0 = System.nanoTime();
+        await().atMost(WAIT).until(() -> maps.get(0).stats().syncsStarted() >= 3);
+        long intervals = (System.nanoTime() - t0) / Duration.ofMillis(50).toNanos();
+        // one sync per 10 intervals (the give-up period) at most, plus the first
+        assertThat(maps.get(0).stats().syncsStarted()).isLessThanOrEqualTo(intervals / 10 + 2);
+        assertThat(intervals).isGreaterThanOrEqualTo(20);
     }
 }
