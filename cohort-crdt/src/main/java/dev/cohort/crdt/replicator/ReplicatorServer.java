@@ -111,7 +111,13 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         if (options.store() != null) {
             Optional<byte[]> saved = options.store().load();
             if (saved.isPresent()) {
-                join(codec.decode(saved.get()));
+                try {
+                    join(codec.decode(saved.get()));
+                } catch (DeltaCodec.Malformed e) {
+                    // refuse to start rather than start empty and overwrite what may be the only copy
+                    throw new IllegalStateException(options.store() + " does not hold a state of map " + serverName
+                            + " (" + e.getMessage() + "); move it away to start this replica empty", e);
+                }
                 log.info("{}: recovered {} keys from {}", serverName, replica.size(), options.store());
             }
         }

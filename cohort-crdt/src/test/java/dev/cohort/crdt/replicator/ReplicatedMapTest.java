@@ -28,7 +28,7 @@ class ReplicatedMapTest {
 
     @AfterEach
     void stop() {
-        nodes.forEach(ClusterNode::close);
+        nodes.stream().filter(java.util.Objects::nonNull).forEach(ClusterNode::close);
     }
 
     private static int freePort() throws Exception {
@@ -119,6 +119,20 @@ class ReplicatedMapTest {
         start(0, freePort(), options);
         assertThat(maps.get(0).get("late")).contains(1);
         assertThat(maps.get(0).size()).isEqualTo(1_000);
+    }
+
+    /** A damaged store stops the replica from starting, with a message naming the file, rather than being overwritten. */
+    @Test
+    void aDamagedStoreIsRefusedNotOverwritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("sessions.crdt");
+        java.nio.file.Files.write(file, new byte[] {2, 7, 7, 7});
+        ReplicatedMap.Options options = ReplicatedMap.Options.defaults().withStore(ReplicaStore.file(file));
+        seeds.add(new InetSocketAddress("127.0.0.1", freePort()));
+        nodes.add(null);
+        maps.add(null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(0, seeds.get(0).getPort(), options))
+                .hasStackTraceContaining("sessions.crdt").hasStackTraceContaining("move it away");
+        assertThat(java.nio.file.Files.readAllBytes(file)).containsExactly(2, 7, 7, 7);
     }
 
     private static boolean recoveredHas(java.nio.file.Path dir, String key) throws Exception {
