@@ -98,9 +98,7 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
      */
     public static <K, V> ReplicatedMap<K, V> start(ClusterNode cluster, String name, Serializer serializer,
                                                    Class<K> keyType, Class<V> valueType, Options options) {
-        String serverName = "cohort.crdt." + Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(options, "options");
-        DeltaCodec<K, V> codec = new DeltaCodec<>(new DeltaCodec.Values() {
+        DeltaCodec.Values values = new DeltaCodec.Values() {
             @Override public byte[] encode(Object value) { return serializer.serialize(value); }
 
             @Override public Object decode(byte[] bytes) throws DeltaCodec.Malformed {
@@ -110,9 +108,21 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
                     throw new DeltaCodec.Malformed(e.getMessage(), e);
                 }
             }
-        }, keyType, valueType);
-        ToLongFunction<K> keyHash = keyType == String.class ? k -> MerkleTree.hashOf((String) k)
-                : k -> MerkleTree.hashOf(serializer.serialize(k));
+        };
+        return start(cluster, name, values, keyType, valueType, options);
+    }
+
+    /**
+     * The same with an explicit codec for keys and values that are not Strings, Integers or
+     * Longs (those are encoded natively). A key's encoding must be deterministic: it is hashed to
+     * place the key in the Merkle tree.
+     */
+    public static <K, V> ReplicatedMap<K, V> start(ClusterNode cluster, String name, DeltaCodec.Values values,
+                                                   Class<K> keyType, Class<V> valueType, Options options) {
+        String serverName = "cohort.crdt." + Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        DeltaCodec<K, V> codec = new DeltaCodec<>(values, keyType, valueType);
+        ToLongFunction<K> keyHash = k -> k instanceof String s ? MerkleTree.hashOf(s) : MerkleTree.hashOf(values.encode(k));
         ReplicatorServer<K, V> s = new ReplicatorServer<>(cluster, serverName, codec, keyHash, options);
         Pid pid = GenServer.start(cluster.node(), s, StartOptions.named(serverName));
         cluster.onNodeEvent(e -> cluster.node().send(pid, new ReplicatorServer.Membership(e.node(), e.up())));

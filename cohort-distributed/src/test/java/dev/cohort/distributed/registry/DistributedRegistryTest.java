@@ -1,0 +1,162 @@
+package dev.cohort.distributed.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cohort.cluster.ClusterNode;
+import dev.cohort.cluster.discovery.Discovery;
+import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.crdt.replicator.ReplicatedMap;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.Pid;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.Next;
+import dev.cohort.server.StartOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A registry on three nodes joined over JGroups TCP in this JVM (the OS-process tests are still to come). */
+class DistributedRegistryTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final List<ClusterNode> nodes = new ArrayList<>();
+    private final List<DistributedRegistry> registries = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(ClusterNode::close);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void cluster(int n) throws Exception {
+        List<InetSocketAddress> seeds = new ArrayList<>();
+        for (int i = 0; i < n; i++) seeds.add(new InetSocketAddress("127.0.0.1", freePort()));
+        for (int i = 0; i < n; i++) {
+            ForySerializer serializer = ForySerializer.builder().build();
+            ClusterNode c = ClusterNode.builder().name("n" + i + "@127.0.0.1").port(seeds.get(i).getPort()).cookie("c")
+                    .discovery(Discovery.staticHosts(seeds)).serializer(serializer).start();
+            nodes.add(c);
+            registries.add(DistributedRegistry.start(c, "heroes", serializer,
+                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))));
+        }
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == n - 1));
+    }
+
+    private Pid idle(int node) {
+        return nodes.get(node).node().spawn(self -> { for (;;) self.receive(); });
+    }
+
+    @Test
+    void aKeyResolvesHereAtOnceEverywhereSoonAndGoesWithItsProcess() throws Exception {
+        cluster(3);
+        List<RegistryEvent> seenOn2 = new CopyOnWriteArrayList<>();
+        registries.get(2).subscribe(seenOn2::add);
+        Pid batman = idle(0);
+        registries.get(0).register("batman", batman, "cave");
+        assertThat(registries.get(0).whereis("batman")).isEqualTo(batman); // read-your-writes, local read
+        assertThat(registries.get(0).awaitVisible("batman", WAIT)).isTrue();
+        assertThat(registries.get(1).whereis("batman")).isEqualTo(batman);
+        assertThat(registries.get(2).lookup("batman")).contains(new Registration(batman, "cave"));
+        assertThatThrownBy(() -> registries.get(0).register("batman", idle(0)))
+                .isInstanceOf(AlreadyRegistered.class).hasMessageContaining(batman.toString());
+        assertThatThrownBy(() -> registries.get(1).register("robin", batman))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own node");
+        nodes.get(0).node().exit(batman, ExitReason.KILL);
+        await().atMost(WAIT).until(() -> registries.stream().allMatch(r -> r.whereis("batman") == null));
+        assertThat(seenOn2).anyMatch(e -> e instanceof RegistryEvent.Registered r && r.registration().pid().equals(batman));
+        assertThat(seenOn2).anyMatch(e -> e instanceof RegistryEvent.Unregistered u && u.key().equals("batman"));
+
+        Pid robin = idle(1);
+        registries.get(1).register("robin", robin);
+        assertThat(registries.get(1).awaitVisible("robin", WAIT)).isTrue();
+        assertThat(registries.get(2).unregister("robin")).isTrue(); // from any node
+        await().atMost(WAIT).until(() -> registries.stream().allMatch(r -> r.whereis("robin") == null));
+    }
+
+    @Test
+    void theKeysOfANodeThatLeavesGoOnTheOthers() throws Exception {
+        cluster(3);
+        registries.get(2).register("flash", idle(2));
+        assertThat(registries.get(2).awaitVisible("flash", WAIT)).isTrue();
+        nodes.get(2).close();
+        await().atMost(WAIT).until(() -> registries.get(0).whereis("flash") == null && registries.get(1).whereis("flash") == null);
+    }
+
+    @Test
+    void aServerStartedByKeyIsCalledByKeyFromAnyNode() throws Exception {
+        cluster(2);
+        GenServer<Integer> counter = new GenServer<>() {
+            @Override public Next<Integer> init(dev.cohort.process.ProcessContext self) { return Next.ok(0); }
+
+            @Override public Next<Integer> handleCall(Object request, dev.cohort.process.From from, Integer n) {
+                return Next.reply(n + 1, n + 1);
+            }
+        };
+        Pid pid = GenServer.start(nodes.get(1).node(), counter, StartOptions.via(registries.get(1), "counter"));
+        assertThat(registries.get(1).whereis("counter")).isEqualTo(pid);
+        assertThat(registries.get(1).awaitVisible("counter", WAIT)).isTrue();
+        assertThat((Integer) nodes.get(0).node().call(registries.get(0).address("counter"), "hit", WAIT)).isEqualTo(1);
+        assertThat((Integer) nodes.get(0).node().call(registries.get(0).address("counter"), "hit", WAIT)).isEqualTo(2);
+    }
+
+    /** A process that traps exits and notes the reason of the exit signal it gets, then ends. */
+    private Pid contender(int node, Map<Pid, ExitReason> told) {
+        return nodes.get(node).node().spawn(self -> {
+            self.trapExit(true);
+            for (;;) {
+                if (self.receive() instanceof dev.cohort.process.Exit e) {
+                    told.put(self.self(), e.reason());
+                    return;
+                }
+            }
+        });
+    }
+
+    /**
+     * A partition: both sides register one key; after the heal, one holder remains on every node
+     * and the other process gets an exit signal that names the key, the registry and the winner.
+     * A key whose node the others saw leave comes back when the node does, its process alive.
+     */
+    @Test
+    void afterAPartitionHealsOneHolderRemainsAndTheLoserIsToldWhy() throws Exception {
+        cluster(3);
+        Pid solo = idle(2);
+        registries.get(2).register("solo", solo);
+        assertThat(registries.get(2).awaitVisible("solo", WAIT)).isTrue();
+
+        nodes.get(2).isolate(true);
+        await().atMost(WAIT).until(() -> nodes.get(0).connectedNodes().size() == 1 && nodes.get(2).connectedNodes().isEmpty());
+        await().atMost(WAIT).until(() -> registries.get(0).whereis("solo") == null); // its node left, as far as n0 can tell
+        Map<Pid, ExitReason> told = new ConcurrentHashMap<>();
+        Pid onMajority = contender(0, told), onMinority = contender(2, told);
+        registries.get(0).register("hero", onMajority);
+        registries.get(2).register("hero", onMinority);
+        nodes.get(2).isolate(false);
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == 2));
+        await().atMost(WAIT).until(() -> {
+            Pid h0 = registries.get(0).whereis("hero"), h1 = registries.get(1).whereis("hero"), h2 = registries.get(2).whereis("hero");
+            return h0 != null && h0.equals(h1) && h0.equals(h2);
+        });
+        Pid winner = registries.get(0).whereis("hero");
+        Pid loser = winner.equals(onMajority) ? onMinority : onMajority;
+        await().atMost(WAIT).until(() -> told.containsKey(loser));
+        assertThat(told.get(loser)).isEqualTo(new ExitReason.Custom(new RegistryConflict("hero", "heroes", winner)));
+        assertThat(told).doesNotContainKey(winner);
+        // the key of the node that was cut off is back, still held by its live process
+        await().atMost(WAIT).until(() -> registries.stream().allMatch(r -> solo.equals(r.whereis("solo"))));
+    }
+}
