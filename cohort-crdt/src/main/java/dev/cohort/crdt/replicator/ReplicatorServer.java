@@ -5,6 +5,7 @@ import dev.cohort.crdt.AWLWWMap;
 import dev.cohort.crdt.AWLWWMapReplica;
 import dev.cohort.crdt.AntiEntropy;
 import dev.cohort.crdt.DeltaCodec;
+import dev.cohort.crdt.Dot;
 import dev.cohort.crdt.HybridLogicalClock;
 import dev.cohort.crdt.SyncCodec;
 import dev.cohort.crdt.SyncStep;
@@ -82,7 +83,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     private final List<Consumer<AWLWWMapReplica.Change<K, V>>> subscribers = new ArrayList<>();
     /** Keys written here since the last flush, and the dots those writes superseded: the next delta. */
     private Set<K> pendingKeys = new HashSet<>();
-    private final Set<dev.cohort.crdt.Dot> superseded = new HashSet<>();
+    private final Set<Dot> superseded = new HashSet<>();
     private long nextSync = 1;
     private long lastFlush = System.nanoTime() - LINGER.toNanos();
     private boolean dirty;
