@@ -11,13 +11,17 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./cohort bench NAME   (NAME: local, transport, crdt)");
+            System.err.println("usage: ./cohort bench NAME   (NAME: local, transport, crdt, cluster)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "local" -> LocalScenarios.run(rest);
             case "transport" -> TransportScenarios.run(rest);
+            case "cluster" -> {
+                System.setProperty("jdk.virtualThreadScheduler.parallelism", CrdtScenarios.CARRIERS); // as for crdt, below
+                ClusterScenarios.run(rest);
+            }
             case "crdt" -> {
                 // three node JVMs share this machine's cores: each gets one carrier thread for its
                 // processes (set before the first virtual thread starts), so that a message between
@@ -27,7 +31,7 @@ public final class Bench {
                 CrdtScenarios.run(rest);
             }
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, crdt, jmh)");
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, crdt, cluster, jmh)");
                 System.exit(2);
             }
         }
