@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.CallException;
 import dev.cohort.process.Down;

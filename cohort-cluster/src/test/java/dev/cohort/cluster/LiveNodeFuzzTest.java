@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cohort.cluster.jgroups.JGroupsTransport;
 import dev.cohort.cluster.routing.FrameRouter;
+import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.cluster.wire.Frame;
 import dev.cohort.cluster.wire.FrameBatch;

@@ -3,6 +3,7 @@ package dev.cohort.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Address;
 import java.net.InetSocketAddress;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@link DistributedRegistry} named {@code bench}. It tells the process registered globally as
  * {@code bench-driver} when a key {@code probe:*} resolves here ({@code "SEEN <key> <node>"}), and
  * when {@code --expect} keys of another prefix, such as {@code bulk:*}, resolve here
- * ({@code "DONE bulk <node>"}). Prints {@code READY}.
+ * ({@code "DONE bulk <node>"}). Takes commands on standard input (see {@link #commands}). Prints {@code READY}.
  */
 @Command(name = "cohort registry-node", mixinStandardHelpOptions = true)
 public final class RegistryNodeMain extends NodeCommand {
@@ -40,7 +40,59 @@ public final class RegistryNodeMain extends NodeCommand {
                 cluster.global().send("bench-driver", "DONE " + prefix + " " + cluster.name());
             }
         });
-        System.out.println("READY");
+        Thread.ofVirtual().start(() -> commands(cluster, registry));
+        print("READY");
+    }
+
+    /**
+     * Standard input: {@code REGISTER key} (a new process that traps exits registers under key;
+     * prints {@code REGISTERED key pid} or {@code TAKEN key holder}, and later {@code EXIT key reason}
+     * if the process is told to exit), {@code WHEREIS key} (a local read: {@code WHEREIS key pid|none}),
+     * {@code ISOLATE} / {@code HEAL} (drop all cluster traffic, or stop dropping it: {@code OK}).
+     */
+    private static void commands(ClusterNode cluster, DistributedRegistry registry) {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] w = line.trim().split("\\s+");
+                try {
+                    switch (w[0]) {
+                        case "REGISTER" -> {
+                            String key = w[1];
+                            var pid = cluster.node().spawn(self -> {
+                                self.trapExit(true);
+                                for (;;) {
+                                    if (self.receive() instanceof dev.cohort.process.Exit e) {
+                                        print("EXIT " + key + " " + e.reason());
+                                        return;
+                                    }
+                                }
+                            });
+                            try {
+                                registry.register(key, pid);
+                                print("REGISTERED " + key + " " + pid);
+                            } catch (dev.cohort.distributed.registry.AlreadyRegistered e) {
+                                print("TAKEN " + key + " " + e.holder());
+                            }
+                        }
+                        case "WHEREIS" -> {
+                            var pid = registry.whereis(w[1]);
+                            print("WHEREIS " + w[1] + " " + (pid == null ? "none" : pid));
+                        }
+                        case "ISOLATE" -> { cluster.isolate(true); print("OK"); }
+                        case "HEAL" -> { cluster.isolate(false); print("OK"); }
+                        default -> print("ERROR unknown command " + line);
+                    }
+                } catch (RuntimeException e) {
+                    print("ERROR " + line + ": " + e);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no more commands
+        }
+    }
+
+    private static synchronized void print(String line) {
+        System.out.println(line);
         System.out.flush();
     }
 }

@@ -1,5 +1,6 @@
-package dev.cohort.cluster;
+package dev.cohort.cluster.testing;
 
+import dev.cohort.cluster.NodeMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,25 +13,28 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
- * A Cohort node running as its own OS process ({@link NodeMain}), for cluster tests: start
- * it, wait for lines it prints, kill it with SIGKILL. Every started process is also killed
- * when the test JVM exits, even if a test fails or hangs.
+ * A Cohort node running as its own OS process ({@link NodeMain}, or another main class that
+ * takes {@code cohort node} options), for tests of every module (cohort-cluster publishes it in
+ * its test jar): start it, send it commands, wait for lines it prints, kill it with SIGKILL.
+ * Every started process is also killed when the test JVM exits, even if a test fails or hangs.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private static final List<Process> ALL = new CopyOnWriteArrayList<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly)));
     }
 
-    final String name;
-    final int port;
+    public final String name;
+    public final int port;
+    private final Class<?> main;
     private final String cookie;
     private final List<String> options;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private NodeProcess(String name, int port, String cookie, List<String> options, Process process) {
+    private NodeProcess(Class<?> main, String name, int port, String cookie, List<String> options, Process process) {
+        this.main = main;
         this.name = name;
         this.port = port;
         this.cookie = cookie;
@@ -45,53 +49,64 @@ final class NodeProcess implements AutoCloseable {
         });
     }
 
-    static NodeProcess start(String name, int port, String cookie, int... seedPorts) throws IOException {
+    /** Starts a {@link NodeMain} seeded with {@code seedPorts} on 127.0.0.1. */
+    public static NodeProcess start(String name, int port, String cookie, int... seedPorts) throws IOException {
+        return start(NodeMain.class, name, port, cookie, seedPorts);
+    }
+
+    /** Starts {@code main} (it takes {@code cohort node} options) seeded with {@code seedPorts} on 127.0.0.1. */
+    public static NodeProcess start(Class<?> main, String name, int port, String cookie, int... seedPorts) throws IOException {
         List<String> args = new ArrayList<>();
         if (seedPorts.length > 0) {
             StringBuilder seeds = new StringBuilder();
             for (int p : seedPorts) seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
             args.addAll(List.of("--seeds", seeds.toString()));
         }
-        return startWith(name, port, cookie, args);
+        return startWith(main, name, port, cookie, args);
     }
 
-    /** Starts a node with extra {@code cohort node} options (discovery, secret, TLS). */
-    static NodeProcess startWith(String name, int port, String cookie, List<String> options) throws IOException {
+    /** Starts a {@link NodeMain} with extra {@code cohort node} options (discovery, secret, TLS). */
+    public static NodeProcess startWith(String name, int port, String cookie, List<String> options) throws IOException {
+        return startWith(NodeMain.class, name, port, cookie, options);
+    }
+
+    /** Starts {@code main} with extra {@code cohort node} options. */
+    public static NodeProcess startWith(Class<?> main, String name, int port, String cookie, List<String> options) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // WARN logs (refusals, conflicts) come out on the same stream as the node's lines
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "-cp", cp, NodeMain.class.getName(),
+                "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "-cp", cp, main.getName(),
                 "--name", name, "--port", String.valueOf(port), "--cookie", cookie));
         cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("COHORT_"));
         Process p = pb.start();
         ALL.add(p);
-        return new NodeProcess(name, port, cookie, options, p);
+        return new NodeProcess(main, name, port, cookie, options, p);
     }
 
     /** Starts the same node again (same name, port, cookie and options): a new incarnation. */
-    NodeProcess restart() throws IOException {
+    public NodeProcess restart() throws IOException {
         if (process.isAlive()) throw new IllegalStateException(name + " is still running");
-        return startWith(name, port, cookie, options);
+        return startWith(main, name, port, cookie, options);
     }
 
     /** Sends one command line to the node's standard input (see {@link NodeMain}). */
-    void command(String line) throws IOException {
+    public void command(String line) throws IOException {
         var out = process.getOutputStream();
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     /** The lines printed so far. */
-    List<String> lines() { return List.copyOf(lines); }
+    public List<String> lines() { return List.copyOf(lines); }
 
     /** Whether the OS process is still running. */
-    boolean isAlive() { return process.isAlive(); }
+    public boolean isAlive() { return process.isAlive(); }
 
     /** Waits for a line that {@code match} accepts, printed after the first {@code skip} lines. */
-    String awaitNewLine(int skip, Predicate<String> match, Duration timeout) {
+    public String awaitNewLine(int skip, Predicate<String> match, Duration timeout) {
         try {
             Awaitility.await().atMost(timeout).until(() -> lines.stream().skip(skip).anyMatch(match) || !process.isAlive());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -102,14 +117,14 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Sends {@code line} and waits for the first new line starting with {@code answerPrefix}. */
-    String ask(String line, String answerPrefix, Duration timeout) throws IOException {
+    public String ask(String line, String answerPrefix, Duration timeout) throws IOException {
         int before = lines.size();
         command(line);
         return awaitNewLine(before, l -> l.startsWith(answerPrefix), timeout);
     }
 
     /** Waits for a line that {@code match} accepts and returns it. */
-    String awaitLine(Predicate<String> match, Duration timeout) {
+    public String awaitLine(Predicate<String> match, Duration timeout) {
         try {
             Awaitility.await().atMost(timeout).until(() -> lines.stream().anyMatch(match) || !process.isAlive());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -120,13 +135,13 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Sends a signal ({@code STOP}, {@code CONT}) with kill(1). */
-    void signal(String sig) throws IOException, InterruptedException {
+    public void signal(String sig) throws IOException, InterruptedException {
         int rc = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).start().waitFor();
         if (rc != 0) throw new IOException("kill -" + sig + " " + process.pid() + " failed with " + rc);
     }
 
     /** SIGKILL, as {@code kill -9}. */
-    void kill9() {
+    public void kill9() {
         process.destroyForcibly();
         try {
             process.waitFor();
