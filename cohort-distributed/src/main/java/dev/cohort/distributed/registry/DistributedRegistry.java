@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A cluster-wide registry of processes by unique key, with no leader: every node that starts a
  * registry under the same name holds a replica of it (a {@link ReplicatedMap}) and answers
- * lookups from its own copy (in progress, issue 5: unique keys; duplicate keys and groups,
- * select/match, meta and the OS-process tests are still to come).
+ * lookups from its own copy (in progress, issue 5: unique keys; duplicate keys and groups are
+ * still to come).
  *
  * <p>Guarantees: a key registered on this node resolves here as soon as {@link #register}
  * returns, and on the other nodes about one network hop later ({@link #awaitVisible} waits for
@@ -51,11 +51,13 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     private final Map<Object, Registration> view;
     private final CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners;
     private final RegistrationCodec codec;
+    private final ReplicatedMap<Object, Object> meta;
 
     private DistributedRegistry(ClusterNode cluster, String name, String serverName, Pid server, ReplicatedMap<Object, Registration> map,
                                 Map<Object, Registration> view, CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners,
-                                RegistrationCodec codec) {
+                                RegistrationCodec codec, ReplicatedMap<Object, Object> meta) {
         this.codec = codec;
+        this.meta = meta;
         this.cluster = cluster;
         this.name = name;
         this.serverName = serverName;
@@ -96,7 +98,8 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
             server.changed(change);
         });
         cluster.onNodeEvent(e -> { if (!e.up()) cluster.node().send(pid, new RegistryServer.NodeDown(e.node())); });
-        return new DistributedRegistry(cluster, name, serverName, pid, map, view, listeners, codec);
+        ReplicatedMap<Object, Object> meta = ReplicatedMap.start(cluster, "registry." + name + ".meta", codec, Object.class, Object.class, options);
+        return new DistributedRegistry(cluster, name, serverName, pid, map, view, listeners, codec, meta);
     }
 
     /** With {@link ReplicatedMap.Options#defaults()}. */
@@ -156,6 +159,38 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     public Optional<Registration> lookup(Object key) {
         return Optional.ofNullable(view.get(key));
     }
+
+    /**
+     * Replaces the value registered with {@code key} by {@code update} of it; only for the holder,
+     * a process of this node. The update runs in the registry's process: keep it short.
+     *
+     * @throws IllegalStateException if {@code pid} does not hold {@code key} here
+     */
+    public void updateValue(Object key, Pid pid, java.util.function.UnaryOperator<Object> update) {
+        Object r = cluster.node().call(server, new RegistryServer.UpdateValue(key, pid, update), CALL);
+        if (r instanceof RuntimeException e) throw e;
+    }
+
+    /** The registrations whose key and registration {@code filter} accepts, as this node sees them: a local read. */
+    public Map<Object, Registration> select(java.util.function.BiPredicate<Object, Registration> filter) {
+        Map<Object, Registration> out = new java.util.HashMap<>();
+        view.forEach((k, r) -> { if (filter.test(k, r)) out.put(k, r); });
+        return out;
+    }
+
+    /** The registration of {@code key} if its value matches {@code pattern}: a local read. */
+    public Optional<Registration> match(Object key, java.util.function.Predicate<Object> pattern) {
+        return lookup(key).filter(r -> pattern.test(r.value()));
+    }
+
+    /** Sets registry-wide metadata {@code key = value}, replicated like the registrations (last writer wins). */
+    public void putMeta(Object key, Object value) { meta.put(key, value); }
+
+    /** Registry-wide metadata, as this node sees it. */
+    public Optional<Object> meta(Object key) { return meta.get(key); }
+
+    /** Removes registry-wide metadata {@code key}. */
+    public void deleteMeta(Object key) { meta.remove(key); }
 
     /** Every registration as this node sees it (a snapshot). */
     public Map<Object, Registration> entries() { return Map.copyOf(view); }
@@ -217,5 +252,6 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     public void close() {
         GenServer.stop(cluster.node(), server, dev.cohort.process.ExitReason.NORMAL, CALL);
         map.close();
+        meta.close();
     }
 }

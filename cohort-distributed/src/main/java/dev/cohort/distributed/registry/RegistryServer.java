@@ -30,6 +30,7 @@ final class RegistryServer implements GenServer<Void> {
 
     record Register(Object key, Pid pid, Object value) {}
     record Unregister(Object key) {}
+    record UpdateValue(Object key, Pid pid, java.util.function.UnaryOperator<Object> update) {}
     record NodeDown(String node) {}
     /** A change of a key once held by a process of this node, forwarded by the map's subscriber. */
     record LostKey(Object key, Registration before, Registration after) {}
@@ -66,6 +67,14 @@ final class RegistryServer implements GenServer<Void> {
         return switch (request) {
             case Register r -> Next.reply(register(r), state);
             case Unregister u -> Next.reply(unregister(u.key()), state);
+            case UpdateValue u -> {
+                Registration held = view.get(u.key());
+                if (held == null || !held.pid().equals(u.pid()) || !keysOf.getOrDefault(u.pid(), Set.of()).contains(u.key())) {
+                    yield Next.reply(new IllegalStateException(u.key() + " is not held by " + u.pid() + " of this node"), state);
+                }
+                map.put(u.key(), new Registration(u.pid(), u.update().apply(held.value())));
+                yield Next.reply(null, state);
+            }
             case byte[] remote -> Next.reply(remote(remote), state);
             default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
         };

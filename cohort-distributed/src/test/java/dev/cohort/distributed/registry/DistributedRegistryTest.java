@@ -88,6 +88,26 @@ class DistributedRegistryTest {
     }
 
     @Test
+    void valuesSelectMatchAndMetaAreReadLocallyAndUpdatedByTheHolder() throws Exception {
+        cluster(2);
+        Pid gotham = idle(0), metropolis = idle(0);
+        registries.get(0).register("city:gotham", gotham, 1);
+        registries.get(0).register("city:metropolis", metropolis, 2);
+        registries.get(0).updateValue("city:gotham", gotham, v -> (Integer) v + 10);
+        assertThat(registries.get(0).lookup("city:gotham")).contains(new Registration(gotham, 11));
+        assertThatThrownBy(() -> registries.get(0).updateValue("city:gotham", metropolis, v -> 0))
+                .isInstanceOf(IllegalStateException.class);
+        await().atMost(WAIT).until(() -> registries.get(1).match("city:gotham", v -> Integer.valueOf(11).equals(v)).isPresent());
+        assertThat(registries.get(1).select((k, r) -> k.toString().startsWith("city:") && (Integer) r.value() > 1)).hasSize(2);
+        assertThat(registries.get(1).keys(metropolis)).containsExactly("city:metropolis");
+        assertThat(registries.get(1).count()).isEqualTo(2);
+        registries.get(1).putMeta("season", "winter");
+        await().atMost(WAIT).until(() -> registries.get(0).meta("season").equals(java.util.Optional.of("winter")));
+        registries.get(0).deleteMeta("season");
+        await().atMost(WAIT).until(() -> registries.get(1).meta("season").isEmpty());
+    }
+
+    @Test
     void theKeysOfANodeThatLeavesGoOnTheOthers() throws Exception {
         cluster(3);
         registries.get(2).register("flash", idle(2));
