@@ -8,15 +8,12 @@ import dev.cohort.process.CallException;
 import dev.cohort.process.NameResolver;
 import dev.cohort.process.Pid;
 import dev.cohort.process.ProcessContext;
-import dev.cohort.server.GenServer;
-import dev.cohort.server.StartOptions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,30 +38,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DistributedRegistry implements NameResolver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DistributedRegistry.class);
-    private static final Duration CALL = Duration.ofSeconds(10);
 
-    private final ClusterNode cluster;
-    private final String name;
-    private final String serverName;
-    private final Pid server;
-    private final ReplicatedMap<Object, Registration> map;
+    private final RegistryCore core;
     private final Map<Object, Registration> view;
     private final CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners;
-    private final RegistrationCodec codec;
     private final ReplicatedMap<Object, Object> meta;
 
-    private DistributedRegistry(ClusterNode cluster, String name, String serverName, Pid server, ReplicatedMap<Object, Registration> map,
-                                Map<Object, Registration> view, CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners,
-                                RegistrationCodec codec, ReplicatedMap<Object, Object> meta) {
-        this.codec = codec;
-        this.meta = meta;
-        this.cluster = cluster;
-        this.name = name;
-        this.serverName = serverName;
-        this.server = server;
-        this.map = map;
-        this.view = view;
+    private DistributedRegistry(RegistryCore core, CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners, ReplicatedMap<Object, Object> meta) {
+        this.core = core;
+        this.view = core.view;
         this.listeners = listeners;
+        this.meta = meta;
     }
 
     /**
@@ -73,19 +57,9 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
      * Integers and Longs.
      */
     public static DistributedRegistry start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options) {
-        Objects.requireNonNull(name, "name");
-        Map<Object, Registration> view = new ConcurrentHashMap<>();
         CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
-        RegistrationCodec codec = new RegistrationCodec(serializer);
-        ReplicatedMap<Object, Registration> map = ReplicatedMap.start(cluster, "registry." + name, codec,
-                Object.class, Registration.class, options);
-        RegistryServer server = new RegistryServer(cluster, name, map, view, codec);
-        String serverName = "cohort.registry." + name;
-        Pid pid = GenServer.start(cluster.node(), server, StartOptions.named(serverName));
-        map.subscribe(change -> {
+        RegistryCore core = RegistryCore.start(cluster, "registry", name, serializer, options, change -> {
             Registration before = change.before().orElse(null), after = change.after().orElse(null);
-            if (after != null) view.put(change.key(), after);
-            else view.remove(change.key());
             RegistryEvent e = after != null ? new RegistryEvent.Registered(change.key(), after, before)
                     : new RegistryEvent.Unregistered(change.key(), before);
             for (Consumer<RegistryEvent> l : listeners) {
@@ -95,11 +69,10 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
                     log.warn("registry {}: a listener failed on {}: {}", name, e, ex.toString());
                 }
             }
-            server.changed(change);
         });
-        cluster.onNodeEvent(e -> { if (!e.up()) cluster.node().send(pid, new RegistryServer.NodeDown(e.node())); });
-        ReplicatedMap<Object, Object> meta = ReplicatedMap.start(cluster, "registry." + name + ".meta", codec, Object.class, Object.class, options);
-        return new DistributedRegistry(cluster, name, serverName, pid, map, view, listeners, codec, meta);
+        ReplicatedMap<Object, Object> meta = ReplicatedMap.start(cluster, "registry." + name + ".meta", core.codec,
+                Object.class, Object.class, options);
+        return new DistributedRegistry(core, listeners, meta);
     }
 
     /** With {@link ReplicatedMap.Options#defaults()}. */
@@ -107,7 +80,7 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
         return start(cluster, name, serializer, ReplicatedMap.Options.defaults());
     }
 
-    public String name() { return name; }
+    public String name() { return core.name; }
 
     /**
      * Registers {@code pid}, a process of this node, under {@code key} with {@code value} (may be
@@ -117,9 +90,8 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
      * @throws IllegalArgumentException if {@code pid} is not a live process of this node
      */
     public void register(Object key, Pid pid, Object value) {
-        Object r = cluster.node().call(server, new RegistryServer.Register(Objects.requireNonNull(key, "key"), pid, value), CALL);
+        Object r = core.call(new RegistryServer.Register(Objects.requireNonNull(key, "key"), pid, value));
         if (r instanceof Pid holder) throw new AlreadyRegistered(key, holder);
-        if (r instanceof RuntimeException e) throw e;
     }
 
     /** {@link #register(Object, Pid, Object)} with no value. */
@@ -132,20 +104,8 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     public boolean unregister(Object key) {
         Registration held = view.get(Objects.requireNonNull(key, "key"));
         if (held == null) return false;
-        if (held.pid().node().equals(cluster.name())) {
-            return (Boolean) cluster.node().call(server, new RegistryServer.Unregister(key), CALL);
-        }
-        Object r = cluster.node().call(Address.remote(serverName, held.pid().node()), request(RegistryServer.UNREGISTER, key), CALL);
-        if (r instanceof RuntimeException e) throw e;
-        return (Boolean) r;
-    }
-
-    private byte[] request(byte tag, Object key) {
-        byte[] k = codec.encode(key);
-        byte[] out = new byte[k.length + 1];
-        out[0] = tag;
-        System.arraycopy(k, 0, out, 1, k.length);
-        return out;
+        if (held.pid().node().equals(core.cluster.name())) return (Boolean) core.call(new RegistryServer.Unregister(key));
+        return (Boolean) core.callRemote(held.pid().node(), RegistryServer.UNREGISTER, key);
     }
 
     /** The holder of {@code key} as this node sees it, or null: a local read, no network call. */
@@ -167,8 +127,7 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
      * @throws IllegalStateException if {@code pid} does not hold {@code key} here
      */
     public void updateValue(Object key, Pid pid, java.util.function.UnaryOperator<Object> update) {
-        Object r = cluster.node().call(server, new RegistryServer.UpdateValue(key, pid, update), CALL);
-        if (r instanceof RuntimeException e) throw e;
+        core.call(new RegistryServer.UpdateValue(key, pid, update));
     }
 
     /** The registrations whose key and registration {@code filter} accepts, as this node sees them: a local read. */
@@ -219,11 +178,9 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     }
 
     private boolean visibleEverywhere(Object key, Pid pid) {
-        byte[] request = request(RegistryServer.WHEREIS, key); // only byte arrays and pids cross: no class of ours on the allow-list
-        for (String node : cluster.connectedNodes()) {
+        for (String node : core.cluster.connectedNodes()) {
             try {
-                Object there = cluster.node().call(Address.remote(serverName, node), request, CALL);
-                if (!pid.equals(there)) return false;
+                if (!pid.equals(core.callRemote(node, RegistryServer.WHEREIS, key))) return false;
             } catch (CallException e) {
                 if (!(e.reason() instanceof dev.cohort.process.ExitReason.NoProc)) return false; // a node without this registry
             }
@@ -250,8 +207,7 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     /** Stops this node's part of the registry; the keys of this node's processes stay until they exit or the node leaves. */
     @Override
     public void close() {
-        GenServer.stop(cluster.node(), server, dev.cohort.process.ExitReason.NORMAL, CALL);
-        map.close();
+        core.close();
         meta.close();
     }
 }

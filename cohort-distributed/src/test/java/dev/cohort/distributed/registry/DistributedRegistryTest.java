@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cohort.cluster.ClusterNode;
-import dev.cohort.cluster.discovery.Discovery;
-import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.crdt.replicator.ReplicatedMap;
 import dev.cohort.process.ExitReason;
 import dev.cohort.process.Pid;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.Next;
 import dev.cohort.server.StartOptions;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,40 +20,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A registry on three nodes joined over JGroups TCP in this JVM (the OS-process tests are still to come). */
+/** A registry on nodes joined over JGroups TCP in this JVM (see {@link RegistryProcessTest} for OS processes). */
 class DistributedRegistryTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private final List<ClusterNode> nodes = new ArrayList<>();
+    private static final Duration WAIT = TestCluster.WAIT;
+    private TestCluster cluster;
+    private List<ClusterNode> nodes;
     private final List<DistributedRegistry> registries = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        nodes.forEach(ClusterNode::close);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        if (cluster != null) cluster.close();
     }
 
     private void cluster(int n) throws Exception {
-        List<InetSocketAddress> seeds = new ArrayList<>();
-        for (int i = 0; i < n; i++) seeds.add(new InetSocketAddress("127.0.0.1", freePort()));
+        cluster = new TestCluster(n);
+        nodes = cluster.nodes;
         for (int i = 0; i < n; i++) {
-            ForySerializer serializer = ForySerializer.builder().build();
-            ClusterNode c = ClusterNode.builder().name("n" + i + "@127.0.0.1").port(seeds.get(i).getPort()).cookie("c")
-                    .discovery(Discovery.staticHosts(seeds)).serializer(serializer).start();
-            nodes.add(c);
-            registries.add(DistributedRegistry.start(c, "heroes", serializer,
+            registries.add(DistributedRegistry.start(nodes.get(i), "heroes", cluster.serializer,
                     ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))));
         }
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == n - 1));
     }
 
-    private Pid idle(int node) {
-        return nodes.get(node).node().spawn(self -> { for (;;) self.receive(); });
-    }
+    private Pid idle(int node) { return cluster.idle(node); }
 
     @Test
     void aKeyResolvesHereAtOnceEverywhereSoonAndGoesWithItsProcess() throws Exception {
