@@ -11,12 +11,10 @@ import dev.cohort.crdt.AWLWWMapReplica;
 import dev.cohort.crdt.HybridLogicalClock;
 import dev.cohort.crdt.replicator.CrdtNodeMain;
 import dev.cohort.crdt.replicator.ReplicatedMap;
-import dev.cohort.process.Pid;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,40 +35,23 @@ final class CrdtScenarios {
     private static final List<List<String>> OUTPUT = new CopyOnWriteArrayList<>();
 
     static void run(String[] args) throws Exception {
-        int pa = freePort();
-        ForySerializer serializer = ForySerializer.builder().build();
-        ClusterNode a = ClusterNode.start("a@127.0.0.1", pa, List.of(), "bench-cookie", serializer);
-        try {
-            LinkedBlockingQueue<String> reports = new LinkedBlockingQueue<>();
-            Pid driver = a.node().spawn(self -> {
-                for (;;) if (self.receive() instanceof String s) reports.add(s);
-            });
-            a.global().register("bench-driver", driver);
-            ReplicatedMap<String, Integer> map = ReplicatedMap.start(a, "bench", serializer, String.class, Integer.class,
+        try (DriverNode a = new DriverNode()) {
+            ReplicatedMap<String, Integer> map = ReplicatedMap.start(a.node, "bench", a.serializer, String.class, Integer.class,
                     ReplicatedMap.Options.defaults());
-            List<NodeProcesses.NodeProcess> nodes = List.of(start("b@127.0.0.1", freePort(), pa), start("c@127.0.0.1", freePort(), pa));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (a.connectedNodes().size() < 2 || a.global().whereis("bench-driver") == null) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("nodes did not join");
-                Thread.sleep(10);
-            }
+            List<NodeProcesses.NodeProcess> nodes = List.of(start("b@127.0.0.1", freePort(), a.port), start("c@127.0.0.1", freePort(), a.port));
+            a.awaitConnected(2);
             progress("C1: three nodes connected");
             // the node JVMs are seconds old and still compiling: identical bulk runs first
-            for (int w = 0; w < WARMUP_RUNS; w++) bulk(a, map, reports, "warm" + w);
+            for (int w = 0; w < WARMUP_RUNS; w++) bulk(a, map, "warm" + w);
             collectGarbage(nodes, "probes");
             // visibility of one put: warm up, then measure
             long[] lat = new long[1_000];
             for (int round = -100; round < lat.length; round++) {
                 String key = "probe:" + round;
-                reports.clear();
+                a.reports.clear();
                 long t0 = System.nanoTime();
                 map.put(key, round);
-                int seen = 0;
-                while (seen < 2) {
-                    String r = reports.poll(30, TimeUnit.SECONDS);
-                    if (r == null) throw new IllegalStateException("no report for " + key);
-                    if (r.startsWith("SEEN " + key + " ")) seen++;
-                }
+                if (!a.awaitReports("SEEN " + key + " ", 2, 30)) throw new IllegalStateException("no report for " + key);
                 if (round >= 0) lat[round] = System.nanoTime() - t0;
             }
             Arrays.sort(lat);
@@ -79,12 +60,9 @@ final class CrdtScenarios {
 
             collectGarbage(nodes, "bulk");
             long t0 = System.nanoTime();
-            bulk(a, map, reports, "bulk");
+            bulk(a, map, "bulk");
             figure("C1", "converge_100k_ms", (System.nanoTime() - t0) / 1e6, "ms");
             progress("C1: on A " + map.stats());
-        } finally {
-            NodeProcesses.killAll();
-            a.close();
         }
         antiEntropyBytes();
         System.gc(); // the million-key replicas of the last scenario are garbage now
@@ -99,23 +77,17 @@ final class CrdtScenarios {
     }
 
     /** 100,000 puts of keys {@code prefix:i} on A, until B and C both report holding them all. */
-    private static void bulk(ClusterNode a, ReplicatedMap<String, Integer> map, LinkedBlockingQueue<String> reports, String prefix)
-            throws InterruptedException {
-        reports.clear();
+    private static void bulk(DriverNode a, ReplicatedMap<String, Integer> map, String prefix) throws InterruptedException {
+        a.reports.clear();
         long t0 = System.nanoTime();
         // the writer is a process on A, as application code would be (a platform thread pays an OS wake-up per call)
-        a.node().spawn(self -> {
+        a.node.node().spawn(self -> {
             for (int i = 0; i < 100_000; i++) map.put(prefix + ":" + i, i);
             progress("C1: 100,000 puts of " + prefix + " made in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         });
-        int done = 0;
-        while (done < 2) {
-            String r = reports.poll(60, TimeUnit.SECONDS);
-            if (r == null) {
-                for (List<String> out : OUTPUT) out.stream().filter(l -> !l.startsWith("\tat ")).limit(40).forEach(l -> progress("node: " + l));
-                throw new IllegalStateException("the 100,000 " + prefix + " keys did not arrive");
-            }
-            if (r.startsWith("DONE " + prefix + " ")) done++;
+        if (!a.awaitReports("DONE " + prefix + " ", 2, 60)) {
+            for (List<String> out : OUTPUT) out.stream().filter(l -> !l.startsWith("\tat ")).limit(40).forEach(l -> progress("node: " + l));
+            throw new IllegalStateException("the 100,000 " + prefix + " keys did not arrive");
         }
     }
 

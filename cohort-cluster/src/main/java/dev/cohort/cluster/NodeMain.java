@@ -10,9 +10,6 @@ import dev.cohort.process.Ref;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.Next;
 import dev.cohort.server.StartOptions;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 
 /**
@@ -73,7 +70,7 @@ public final class NodeMain extends NodeCommand {
         });
         cluster.node().register("order", order);
         cluster.spawner().define("idle", arg -> self -> self.receive());
-        Thread.ofVirtual().start(() -> commands(cluster));
+        commands(cluster);
         print("READY");
     }
 
@@ -81,33 +78,19 @@ public final class NodeMain extends NodeCommand {
         return p.node() + " " + p.creation() + " " + p.id();
     }
 
-    private static synchronized void print(String line) {
-        System.out.println(line);
-        System.out.flush();
-    }
-
     private static void commands(ClusterNode cluster) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                String[] w = line.trim().split("\\s+");
-                try {
-                    switch (w[0]) {
-                        case "ISOLATE" -> { cluster.isolate(true); print("ISOLATED"); }
-                        case "HEAL" -> { cluster.isolate(false); print("HEALED"); }
-                        case "GLOBAL" -> global(cluster, w[1]);
-                        case "WHEREIS" -> {
-                            Pid p = cluster.global().whereis(w[1]);
-                            print("WHEREIS " + w[1] + " " + (p == null ? "none" : pidFields(p)));
-                        }
-                        default -> print("ERROR unknown command " + line);
-                    }
-                } catch (RuntimeException e) {
-                    print("ERROR " + line + ": " + e);
+        readCommands(w -> {
+            switch (w[0]) {
+                case "ISOLATE" -> { cluster.isolate(true); print("ISOLATED"); }
+                case "HEAL" -> { cluster.isolate(false); print("HEALED"); }
+                case "GLOBAL" -> global(cluster, w[1]);
+                case "WHEREIS" -> {
+                    Pid p = cluster.global().whereis(w[1]);
+                    print("WHEREIS " + w[1] + " " + (p == null ? "none" : pidFields(p)));
                 }
+                default -> throw new UnknownCommand();
             }
-        } catch (java.io.IOException e) {
-            // standard input closed: no more commands
-        }
+        });
     }
 
     private static void global(ClusterNode cluster, String name) {

@@ -132,6 +132,40 @@ public class NodeCommand implements Callable<Integer> {
     /** Hook for subclasses that run something on the started node. */
     protected void running(ClusterNode cluster) throws Exception {}
 
+    /** A command line from standard input, split on whitespace, that no case of a fixture's handler knew. */
+    protected static final class UnknownCommand extends RuntimeException {
+        public UnknownCommand() { super("unknown command"); }
+    }
+
+    /**
+     * For test and benchmark fixtures: reads standard input on a virtual thread until it closes,
+     * passing each line split on whitespace to {@code handler}; an exception prints
+     * {@code ERROR <line>: <exception>}, an {@link UnknownCommand} {@code ERROR unknown command <line>}.
+     */
+    protected static void readCommands(java.util.function.Consumer<String[]> handler) {
+        Thread.ofVirtual().start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    try {
+                        handler.accept(line.trim().split("\\s+"));
+                    } catch (UnknownCommand e) {
+                        print("ERROR unknown command " + line);
+                    } catch (RuntimeException e) {
+                        print("ERROR " + line + ": " + e);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // standard input closed: no more commands
+            }
+        });
+    }
+
+    /** Prints one line and flushes (lines from several threads never interleave). */
+    protected static synchronized void print(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
     /** Runs the command; exits with 2 and a clear message for bad arguments. */
     public static void main(String[] args) {
         System.exit(run(new NodeCommand(), args));

@@ -1,13 +1,11 @@
 package dev.cohort.distributed.cli;
 
 import dev.cohort.cluster.ClusterNode;
+import dev.cohort.cluster.cli.KeyArrivals;
 import dev.cohort.cluster.cli.NodeCommand;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.distributed.registry.DistributedRegistry;
 import dev.cohort.distributed.registry.RegistryEvent;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,18 +27,11 @@ public final class RegistryNodeMain extends NodeCommand {
     @Override
     protected void running(ClusterNode cluster) {
         DistributedRegistry registry = DistributedRegistry.start(cluster, "bench", ForySerializer.builder().build());
-        Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+        KeyArrivals arrivals = new KeyArrivals(cluster, expect);
         registry.subscribe(e -> {
-            if (!(e instanceof RegistryEvent.Registered r) || r.previous() != null || !(e.key() instanceof String k)) return;
-            int colon = k.indexOf(':');
-            String prefix = colon < 0 ? "" : k.substring(0, colon);
-            if (prefix.equals("probe")) {
-                cluster.global().send("bench-driver", "SEEN " + k + " " + cluster.name());
-            } else if (!prefix.isEmpty() && counts.computeIfAbsent(prefix, x -> new AtomicInteger()).incrementAndGet() == expect) {
-                cluster.global().send("bench-driver", "DONE " + prefix + " " + cluster.name());
-            }
+            if (e instanceof RegistryEvent.Registered r && e.key() instanceof String k) arrivals.arrived(k, r.previous() == null);
         });
-        Thread.ofVirtual().start(() -> commands(cluster, registry));
+        commands(cluster, registry);
         print("READY");
     }
 
@@ -51,48 +42,34 @@ public final class RegistryNodeMain extends NodeCommand {
      * {@code ISOLATE} / {@code HEAL} (drop all cluster traffic, or stop dropping it: {@code OK}).
      */
     private static void commands(ClusterNode cluster, DistributedRegistry registry) {
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                String[] w = line.trim().split("\\s+");
-                try {
-                    switch (w[0]) {
-                        case "REGISTER" -> {
-                            String key = w[1];
-                            var pid = cluster.node().spawn(self -> {
-                                self.trapExit(true);
-                                for (;;) {
-                                    if (self.receive() instanceof dev.cohort.process.Exit e) {
-                                        print("EXIT " + key + " " + e.reason());
-                                        return;
-                                    }
-                                }
-                            });
-                            try {
-                                registry.register(key, pid);
-                                print("REGISTERED " + key + " " + pid);
-                            } catch (dev.cohort.distributed.registry.AlreadyRegistered e) {
-                                print("TAKEN " + key + " " + e.holder());
+        readCommands(w -> {
+            switch (w[0]) {
+                case "REGISTER" -> {
+                    String key = w[1];
+                    var pid = cluster.node().spawn(self -> {
+                        self.trapExit(true);
+                        for (;;) {
+                            if (self.receive() instanceof dev.cohort.process.Exit e) {
+                                print("EXIT " + key + " " + e.reason());
+                                return;
                             }
                         }
-                        case "WHEREIS" -> {
-                            var pid = registry.whereis(w[1]);
-                            print("WHEREIS " + w[1] + " " + (pid == null ? "none" : pid));
-                        }
-                        case "ISOLATE" -> { cluster.isolate(true); print("OK"); }
-                        case "HEAL" -> { cluster.isolate(false); print("OK"); }
-                        default -> print("ERROR unknown command " + line);
+                    });
+                    try {
+                        registry.register(key, pid);
+                        print("REGISTERED " + key + " " + pid);
+                    } catch (dev.cohort.distributed.registry.AlreadyRegistered e) {
+                        print("TAKEN " + key + " " + e.holder());
                     }
-                } catch (RuntimeException e) {
-                    print("ERROR " + line + ": " + e);
                 }
+                case "WHEREIS" -> {
+                    var pid = registry.whereis(w[1]);
+                    print("WHEREIS " + w[1] + " " + (pid == null ? "none" : pid));
+                }
+                case "ISOLATE" -> { cluster.isolate(true); print("OK"); }
+                case "HEAL" -> { cluster.isolate(false); print("OK"); }
+                default -> throw new UnknownCommand();
             }
-        } catch (java.io.IOException e) {
-            // no more commands
-        }
-    }
-
-    private static synchronized void print(String line) {
-        System.out.println(line);
-        System.out.flush();
+        });
     }
 }
