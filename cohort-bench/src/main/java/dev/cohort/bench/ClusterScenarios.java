@@ -29,7 +29,7 @@ final class ClusterScenarios {
             for (NodeProcesses.NodeProcess n : nodes) n.awaitLine("READY"::equals);
             a.awaitConnected(2);
             progress("S1: three nodes connected");
-            for (int w = 0; w < 3; w++) bulk(a, registry, "warm" + w); // the node JVMs are seconds old
+            for (int w = 0; w < 10; w++) bulk(a, registry, "warm" + w); // the node JVMs are seconds old
             System.gc();
 
             long[] lat = new long[200], call = new long[200];
