@@ -375,14 +375,14 @@ public final class Node implements Messenger, AutoCloseable {
         }
     }
 
-    /** A monitored local process ended: the watcher forgets the monitor and gets its Down. */
+    /**
+     * A monitor fired: a local watcher forgets it and gets its Down, unless it removed the monitor
+     * first (then no Down arrives, as Erlang's {@code demonitor} promises).
+     */
     void monitorFired(Pid watcher, Down down) {
         if (isLocalNode(watcher)) {
             ProcessImpl w = local(watcher);
-            if (w != null) {
-                w.removeWatching(down.ref());
-                w.deliver(down);
-            }
+            if (w != null) w.fired(down);
         } else {
             remote.send(watcher, down);
         }

@@ -74,7 +74,8 @@ public interface ProcessContext extends Messenger {
 
     /**
      * Monitors {@code target}: one {@link Down} message arrives when it ends, with its reason.
-     * A target that is already dead or never existed gives {@code Down(noproc)} at once.
+     * A target that is already dead or never existed gives {@code Down(noproc)} at once. The Downs
+     * of several monitors of one local target arrive in the order the monitors were made.
      */
     Ref monitor(Pid target);
 

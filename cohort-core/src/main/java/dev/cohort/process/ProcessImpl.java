@@ -173,7 +173,7 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
     /** Adds a watcher; {@code false} if this process has ended (the caller then sends noproc). */
     synchronized boolean addWatcher(Ref ref, Pid watcher) {
         if (exitReason != null) return false;
-        if (watchers == null) watchers = new HashMap<>(4);
+        if (watchers == null) watchers = new java.util.LinkedHashMap<>(4); // Downs fire in the order the monitors were made
         watchers.put(ref, watcher);
         return true;
     }
@@ -186,6 +186,15 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
         if (exitReason != null) return;
         if (watching == null) watching = new HashMap<>(4);
         watching.put(ref, target);
+    }
+
+    /**
+     * Delivers the Down of a monitor this process still holds, atomically with forgetting the
+     * monitor: a {@code demonitor} that wins the race means no Down ever arrives; one that loses
+     * (returns false) finds the Down already in the mailbox, so {@code demonitorFlush} removes it.
+     */
+    synchronized void fired(Down down) {
+        if (watching != null && watching.remove(down.ref()) != null) deliver(down);
     }
 
     synchronized Pid removeWatching(Ref ref) {

@@ -229,7 +229,7 @@ class ProcessTest {
             Pid b = self.spawn(p -> {});
             Ref rb = self.monitor(b);
             Ref rb2 = self.monitor(b);
-            down(self, rb2); // b has ended, so rb's Down is queued too
+            down(self, rb2); // Downs fire in the order the monitors were made: rb's is queued already
             assertThat(self.demonitorFlush(rb)).isFalse();
             assertThat(self.receive(Down.class, d -> d.ref().equals(rb), Duration.ZERO)).isEmpty();
             return null;
