@@ -69,7 +69,7 @@ class DeltaCodecTest {
                 r.nextBytes(in);
                 if (in.length > 0) in[0] = 2;
             } else {
-                in = dev.cohort.crdt.FuzzBytes.mutate(r, seeds.get(r.nextInt(seeds.size())));
+                in = dev.cohort.cluster.wire.Mutations.mutate(r, seeds.get(r.nextInt(seeds.size())));
             }
             try {
                 AWLWWMap<String, Integer> d = codec.decode(in);

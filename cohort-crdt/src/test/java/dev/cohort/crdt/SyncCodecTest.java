@@ -90,7 +90,7 @@ class SyncCodecTest {
                 r.nextBytes(in);
                 if (in.length > 1) { in[0] = (byte) (1 + r.nextInt(6)); in[1] = (byte) r.nextInt(2); }
             } else {
-                in = FuzzBytes.mutate(r, seeds.get(r.nextInt(seeds.size())));
+                in = dev.cohort.cluster.wire.Mutations.mutate(r, seeds.get(r.nextInt(seeds.size())));
             }
             SyncStep step;
             try {

@@ -27,16 +27,12 @@ class RegistrationCodecTest {
         Random r = new Random(11);
         int refused = 0;
         for (int i = 0; i < 100_000; i++) {
-            byte[] b = seeds.get(r.nextInt(seeds.size())).clone();
+            byte[] b;
             if (i % 4 == 0) {
                 b = new byte[r.nextInt(40)];
                 r.nextBytes(b);
             } else {
-                for (int e = 0, n = 1 + r.nextInt(3); e < n && b.length > 0; e++) {
-                    int at = r.nextInt(b.length);
-                    if (r.nextBoolean()) b[at] = (byte) r.nextInt(256);
-                    else b = java.util.Arrays.copyOf(b, at);
-                }
+                b = dev.cohort.cluster.wire.Mutations.mutate(r, seeds.get(r.nextInt(seeds.size())));
             }
             try {
                 codec.decode(b);
