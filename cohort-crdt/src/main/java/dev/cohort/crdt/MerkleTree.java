@@ -24,6 +24,8 @@ public final class MerkleTree<K> {
     /** Heap layout: node 1 is the root, children of i are 2i and 2i+1, leaves from 2^depth. */
     private final long[] nodes;
     private final Object[][] buckets;
+    /** The hash of each key in {@link #buckets}, at the same index: computed once per key filed. */
+    private final long[][] hashes;
     private final int[] counts;
     private final boolean[] dirty;
     private int[] dirtyLeaves = new int[64];
@@ -41,6 +43,7 @@ public final class MerkleTree<K> {
         this.digestOf = digestOf;
         this.nodes = new long[2 << depth];
         this.buckets = new Object[1 << depth][];
+        this.hashes = new long[1 << depth][];
         this.counts = new int[1 << depth];
         this.dirty = new boolean[1 << depth];
     }
@@ -49,7 +52,8 @@ public final class MerkleTree<K> {
 
     /** {@code key}'s content changed; {@code present} says whether the key still has any. */
     public void changed(K key, boolean present) {
-        int leaf = leafOf(keyHash.applyAsLong(key));
+        long hash = keyHash.applyAsLong(key);
+        int leaf = leafOf(hash);
         Object[] b = buckets[leaf];
         int n = counts[leaf], at = -1;
         for (int i = 0; i < n; i++) {
@@ -59,15 +63,25 @@ public final class MerkleTree<K> {
             }
         }
         if (present && at < 0) {
-            if (b == null) buckets[leaf] = b = new Object[2];
-            else if (n == b.length) buckets[leaf] = b = Arrays.copyOf(b, n * 2);
+            if (b == null) {
+                buckets[leaf] = b = new Object[2];
+                hashes[leaf] = new long[2];
+            } else if (n == b.length) {
+                buckets[leaf] = b = Arrays.copyOf(b, n * 2);
+                hashes[leaf] = Arrays.copyOf(hashes[leaf], n * 2);
+            }
             b[n] = key;
+            hashes[leaf][n] = hash;
             counts[leaf]++;
             size++;
         } else if (!present && at >= 0) {
             b[at] = b[n - 1];
             b[n - 1] = null;
-            if (--counts[leaf] == 0) buckets[leaf] = null;
+            hashes[leaf][at] = hashes[leaf][n - 1];
+            if (--counts[leaf] == 0) {
+                buckets[leaf] = null;
+                hashes[leaf] = null;
+            }
             size--;
         }
         if (!dirty[leaf]) {
@@ -105,9 +119,11 @@ public final class MerkleTree<K> {
     public long digest(K key) { return digestOf.applyAsLong(key); }
 
     /** The keys whose hash is {@code hash} (normally one or none). */
+    @SuppressWarnings("unchecked")
     public List<K> keysWithHash(long hash) {
         List<K> out = new ArrayList<>(1);
-        for (K k : keysUnder((1 << depth) + leafOf(hash))) if (keyHash.applyAsLong(k) == hash) out.add(k);
+        int leaf = leafOf(hash);
+        for (int i = 0; i < counts[leaf]; i++) if (hashes[leaf][i] == hash) out.add((K) buckets[leaf][i]);
         return out;
     }
 
@@ -151,8 +167,7 @@ public final class MerkleTree<K> {
             dirty[leaf] = false;
             long sum = 0;
             for (int i = 0; i < counts[leaf]; i++) {
-                K k = (K) buckets[leaf][i];
-                sum += murmur(keyHash.applyAsLong(k) * 31 + digestOf.applyAsLong(k));
+                sum += murmur(hashes[leaf][i] * 31 + digestOf.applyAsLong((K) buckets[leaf][i]));
             }
             nodes[leaves + leaf] = sum;
         }
