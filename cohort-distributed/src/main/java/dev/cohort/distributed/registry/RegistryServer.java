@@ -106,11 +106,21 @@ final class RegistryServer implements GenServer<Void> {
         }
         if (!cluster.node().isAlive(r.pid())) return new IllegalArgumentException("process " + r.pid() + " is not alive");
         Registration held = view.get(r.key());
-        if (held != null && !held.pid().equals(r.pid())) return held.pid();
+        if (held != null && !held.pid().equals(r.pid()) && mayBeAlive(held.pid())) return held.pid();
         map.put(r.key(), new Registration(r.pid(), r.value()));
         keysOf.computeIfAbsent(r.pid(), p -> new HashSet<>()).add(r.key());
         monitors.computeIfAbsent(r.pid(), self::monitor);
         return null;
+    }
+
+    /**
+     * False for a holder known to be dead: a local process that ended, or one on a node that is
+     * not connected (whose keys are about to be removed here). Such a key is free to take, so a
+     * process restarted elsewhere after its node failed does not wait for the cleanup.
+     */
+    private boolean mayBeAlive(Pid holder) {
+        if (holder.node().equals(cluster.name())) return cluster.node().isAlive(holder);
+        return cluster.connectedNodes().contains(holder.node());
     }
 
     private boolean unregister(Object key) {

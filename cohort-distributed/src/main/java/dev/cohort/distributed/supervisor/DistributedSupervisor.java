@@ -1,0 +1,326 @@
+package dev.cohort.distributed.supervisor;
+
+import dev.cohort.cluster.ClusterNode;
+import dev.cohort.cluster.wire.Serializer;
+import dev.cohort.crdt.DeltaCodec;
+import dev.cohort.crdt.replicator.ReplicatedMap;
+import dev.cohort.process.Address;
+import dev.cohort.process.CallException;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.Pid;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.StartOptions;
+import dev.cohort.supervisor.ChildSpec;
+import dev.cohort.supervisor.DynamicSupervisor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * A dynamic supervisor spread over the cluster, with no leader: every node that starts a
+ * supervisor under the same name is a member, holds a replica of the children's records (a
+ * {@link ReplicatedMap}) and runs the children the {@link DistributionStrategy} gives it.
+ *
+ * <p>Children travel as data: a factory name, {@linkplain Builder#define defined on every
+ * member}, and an argument that goes through the serializer (its class must be allowed). The
+ * factory makes a {@link ChildSpec} (restart, shutdown), as in cohort-core.
+ *
+ * <p>Guarantees, once the membership and the map have settled: each permanent child, and each
+ * transient child that has not finished, runs exactly once in the cluster. When a member fails
+ * (kill -9, lost machine, its supervisor crashed) its children start on the survivors, each on
+ * the one member the strategy names, computed alike on every survivor; temporary children are
+ * not restarted, nor transient ones that had finished. A member that {@linkplain #close closes}
+ * marks itself leaving, stops its children (honouring their shutdown timeouts, the chance to
+ * hand off state) and they start on the other members before it leaves. After a partition heals,
+ * a child started on both sides keeps the later record (by hybrid-logical-clock time) and the
+ * other copy is stopped. Every call has a timeout.
+ *
+ * <p>Not guaranteed: while a partition lasts, or for about one failure-detection time after a
+ * node is lost, a child may run on two members or none (use {@link DistributionStrategy#quorum}
+ * to keep the minority side from starting children). Restarts within a member follow its restart
+ * intensity; exceeding it stops that member's part, and the others take its children over.
+ */
+public final class DistributedSupervisor implements AutoCloseable {
+    /** Whether children move to a member that joins (active) or stay where they run (passive, the default). */
+    public enum Redistribution { PASSIVE, ACTIVE }
+
+    /** A member as this node sees it. */
+    public enum MemberState { ALIVE, LEAVING, DEAD }
+
+    /**
+     * Telemetry of one member's view: children running here, children recorded cluster-wide,
+     * members and their states, orphans (children whose owner is gone and that no member has
+     * started yet: nonzero for the length of a failover, the sync lag of a takeover), and the
+     * replicated map's counters.
+     */
+    public record Stats(int localChildren, int globalChildren, Map<String, MemberState> members, int orphans, ReplicatedMap.Stats map) {}
+
+    private final SupervisorCore core;
+    private final Pid server;
+    private final Duration callTimeout;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean closed;
+
+    private DistributedSupervisor(SupervisorCore core, Pid server, Duration callTimeout) {
+        this.core = core;
+        this.server = server;
+        this.callTimeout = callTimeout;
+    }
+
+    /** A builder for this node's member of the supervisor {@code name}; arguments of children go through {@code serializer}. */
+    public static Builder builder(ClusterNode cluster, String name, Serializer serializer) {
+        return new Builder(cluster, name, serializer);
+    }
+
+    /** Starts a child under a generated id; see {@link #startChild(String, String, Object)}. */
+    public Pid startChild(String factory, Object arg) {
+        return startChild(core.me + "/" + Long.toHexString(server.creation()) + "/" + sequence.incrementAndGet(), factory, arg);
+    }
+
+    /**
+     * Starts the child that {@code factory} makes of {@code arg} on the member the strategy
+     * places it, and returns its pid.
+     *
+     * @throws IllegalStateException if the id exists, the strategy refuses (no quorum), the
+     *         member refuses (leaving, at its maximum) or the start fails
+     * @throws CallException if the chosen member does not answer in time
+     */
+    public Pid startChild(String id, String factory, Object arg) {
+        Objects.requireNonNull(id, "id");
+        checkOpen();
+        byte[] argBytes = arg == null ? new byte[0] : core.serializer.serialize(arg);
+        ChildSpec spec = core.spec(factory, argBytes);
+        ChildRecord known = core.records.get(id);
+        if (known != null) throw new IllegalStateException("child " + id + " already exists, owned by " + known.owner());
+        List<String> alive = core.aliveMembers();
+        String target = alive.isEmpty() ? null : core.strategy.placeNew(id, alive);
+        if (target == null) throw new IllegalStateException("supervisor " + core.name + ": no member may start child " + id
+                + " (alive members " + alive + "; the strategy refused)");
+        ChildRecord record = new ChildRecord(id, factory, argBytes, spec.restart(), target, null);
+        Object answer = target.equals(core.me)
+                ? core.cluster.node().call(server, new SupervisorServer.StartChild(record), callTimeout)
+                : core.cluster.node().call(Address.remote(core.serverName, target), tagged(SupervisorServer.START, core.codec.encode(record)), callTimeout);
+        return switch (answer) {
+            case Pid pid -> pid;
+            case RuntimeException e -> throw e;
+            default -> throw new IllegalStateException("member " + target + " did not start child " + id + ": " + answer);
+        };
+    }
+
+    /** Stops the child {@code pid} (honouring its shutdown) and forgets it; false if {@code pid} is not a child of this supervisor. */
+    public boolean terminateChild(Pid pid) {
+        checkOpen();
+        Object answer = pid.node().equals(core.me)
+                ? core.cluster.node().call(server, new SupervisorServer.TerminateChild(pid), callTimeout)
+                : core.cluster.node().call(Address.remote(core.serverName, pid.node()), SupervisorCodec.encodePid(SupervisorServer.TERMINATE, pid), callTimeout);
+        if (answer instanceof Boolean b) return b;
+        throw new IllegalStateException("member " + pid.node() + " did not terminate " + pid + ": " + answer);
+    }
+
+    /** The pid child {@code id} runs as, as this node's replica records it (a local read). */
+    public Optional<Pid> whereis(String id) {
+        ChildRecord r = core.records.get(id);
+        return r == null ? Optional.empty() : Optional.ofNullable(r.pid());
+    }
+
+    /** Asks every connected member, in parallel, for the children it runs; members that do not answer within {@code timeout} are listed as missing. */
+    public ClusterAnswer<List<RunningChild>> whichChildren(Duration timeout) {
+        return askAll(SupervisorServer.WHICH, timeout, answer -> {
+            try {
+                return answer instanceof byte[] b ? SupervisorCodec.decodeChildren(b) : null;
+            } catch (DeltaCodec.Malformed e) {
+                return null;
+            }
+        });
+    }
+
+    /** Asks every connected member, in parallel, how many children it runs. */
+    public ClusterAnswer<Integer> countChildren(Duration timeout) {
+        return askAll(SupervisorServer.COUNT, timeout, answer -> answer instanceof Integer n ? n : null);
+    }
+
+    private <T> ClusterAnswer<T> askAll(byte tag, Duration timeout, Function<Object, T> decode) {
+        checkOpen();
+        Set<String> connected = core.cluster.connectedNodes();
+        List<String> asked = new ArrayList<>();
+        for (Member m : core.members.values()) if (m.node().equals(core.me) || connected.contains(m.node())) asked.add(m.node());
+        Map<String, T> answers = new TreeMap<>();
+        Set<String> missing = new HashSet<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<String, Future<Object>> pending = new HashMap<>();
+            for (String node : asked) {
+                pending.put(node, pool.submit(() -> core.cluster.node().call(Address.remote(core.serverName, node), new byte[] {tag}, timeout)));
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (Map.Entry<String, Future<Object>> e : pending.entrySet()) {
+                try {
+                    T value = decode.apply(e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    if (value == null) missing.add(e.getKey());
+                    else answers.put(e.getKey(), value);
+                } catch (Exception ex) {
+                    e.getValue().cancel(true);
+                    missing.add(e.getKey());
+                }
+            }
+        }
+        return new ClusterAnswer<>(answers, missing);
+    }
+
+    /** The members this node knows and their states (a member whose node left or whose server exited is dead). */
+    public Map<String, MemberState> members() {
+        Set<String> connected = core.cluster.connectedNodes();
+        Map<String, MemberState> out = new TreeMap<>();
+        for (Member m : core.members.values()) {
+            boolean up = (m.node().equals(core.me) || connected.contains(m.node())) && !core.deadServers.contains(m.server());
+            out.put(m.node(), !up ? MemberState.DEAD : m.leaving() ? MemberState.LEAVING : MemberState.ALIVE);
+        }
+        return out;
+    }
+
+    public Stats stats() {
+        int mine = 0, orphans = 0;
+        for (ChildRecord r : core.records.values()) {
+            if (r.owner().equals(core.me) && r.pid() != null) mine++;
+            if (r.pid() == null || core.ownerGone(r.owner())) orphans++;
+        }
+        return new Stats(mine, core.records.size(), members(), orphans, core.map.stats());
+    }
+
+    /**
+     * Leaves the supervisor gracefully: marks this member leaving, stops its children and waits
+     * up to {@code timeout} until each has started on its new owner. Children that found no new
+     * owner (no other member, or no quorum) stay recorded and start when a member appears.
+     *
+     * @return true if every child handed over runs elsewhere
+     */
+    public boolean leave(Duration timeout) {
+        if (closed) return true;
+        closed = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        @SuppressWarnings("unchecked")
+        Map<String, String> handed = (Map<String, String>) core.cluster.node().call(server, new SupervisorServer.Leave(), timeout);
+        boolean all = true;
+        for (Map.Entry<String, String> e : handed.entrySet()) {
+            while (!startedOn(e.getKey(), e.getValue())) {
+                if (System.nanoTime() - deadline >= 0) {
+                    all = false;
+                    break;
+                }
+                LockSupport.parkNanos(2_000_000);
+            }
+            if (!all) break;
+        }
+        core.map.remove(Member.PREFIX + core.me);
+        GenServer.stop(core.cluster.node(), server, ExitReason.SHUTDOWN, callTimeout);
+        core.map.close();
+        return all;
+    }
+
+    private boolean startedOn(String id, String heir) {
+        ChildRecord r = core.records.get(id);
+        return r == null || !r.owner().equals(heir) || r.pid() != null || core.ownerGone(heir);
+    }
+
+    /** {@link #leave} with a 30-second timeout. */
+    @Override
+    public void close() {
+        leave(Duration.ofSeconds(30));
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("supervisor " + core.name + " on " + core.me + " is closed");
+    }
+
+    private static byte[] tagged(byte tag, byte[] body) {
+        byte[] out = new byte[body.length + 1];
+        out[0] = tag;
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
+    }
+
+    /** Configures and starts a member. Defaults: uniform strategy, passive redistribution, automatic membership, cohort-core's restart intensity (3 in 5 s). */
+    public static final class Builder {
+        private final ClusterNode cluster;
+        private final String name;
+        private final Serializer serializer;
+        private DistributionStrategy strategy = DistributionStrategy.uniform();
+        private Redistribution redistribution = Redistribution.PASSIVE;
+        private Set<String> members;
+        private DynamicSupervisor.Spec spec = DynamicSupervisor.Spec.defaults();
+        private ReplicatedMap.Options mapOptions = ReplicatedMap.Options.defaults();
+        private Duration callTimeout = Duration.ofSeconds(10);
+        private final Map<String, Function<Object, ChildSpec>> factories = new ConcurrentHashMap<>();
+
+        private Builder(ClusterNode cluster, String name, Serializer serializer) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            this.name = Objects.requireNonNull(name, "name");
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+        }
+
+        public Builder strategy(DistributionStrategy strategy) { this.strategy = Objects.requireNonNull(strategy, "strategy"); return this; }
+
+        public Builder redistribution(Redistribution r) { this.redistribution = Objects.requireNonNull(r, "redistribution"); return this; }
+
+        /** Only these nodes run children (others may still start and query them); by default every node running this supervisor does. */
+        public Builder members(Set<String> nodes) { this.members = Set.copyOf(nodes); return this; }
+
+        /** Restart intensity, maximum children per member and extra start arguments, as for cohort-core's dynamic supervisor. */
+        public Builder spec(DynamicSupervisor.Spec spec) { this.spec = Objects.requireNonNull(spec, "spec"); return this; }
+
+        public Builder mapOptions(ReplicatedMap.Options options) { this.mapOptions = Objects.requireNonNull(options, "options"); return this; }
+
+        public Builder callTimeout(Duration timeout) { this.callTimeout = Objects.requireNonNull(timeout, "timeout"); return this; }
+
+        /** Defines how children named {@code factory} are made; every member must define the same factories. */
+        public Builder define(String factory, Function<Object, ChildSpec> make) {
+            if (factory == null || factory.isEmpty()) throw new IllegalArgumentException("a factory needs a name");
+            factories.put(factory, Objects.requireNonNull(make, "make"));
+            return this;
+        }
+
+        public DistributedSupervisor start() {
+            SupervisorCore core = new SupervisorCore(cluster, name, strategy, redistribution == Redistribution.ACTIVE, members,
+                    spec.maxChildren(), spec.maxRestarts(), spec.period(), spec.extraArgs(), Map.copyOf(factories), serializer);
+            core.map = ReplicatedMap.start(cluster, "supervisor." + name, core.codec, String.class, Object.class, mapOptions);
+            AtomicPid serverPid = new AtomicPid();
+            core.map.subscribe(change -> {
+                String key = change.key();
+                Object after = change.after().orElse(null);
+                if (key.startsWith(ChildRecord.PREFIX)) {
+                    String id = key.substring(ChildRecord.PREFIX.length());
+                    if (after instanceof ChildRecord r) core.records.put(id, r);
+                    else core.records.remove(id);
+                } else if (key.startsWith(Member.PREFIX)) {
+                    String node = key.substring(Member.PREFIX.length());
+                    if (after instanceof Member m) core.members.put(node, m);
+                    else core.members.remove(node);
+                }
+                Pid p = serverPid.pid;
+                if (p != null) cluster.node().send(p, new SupervisorServer.Changed(key));
+            });
+            Pid pid = GenServer.start(cluster.node(), new SupervisorServer(core), StartOptions.named(core.serverName));
+            serverPid.pid = pid;
+            cluster.onNodeEvent(e -> cluster.node().send(pid, new SupervisorServer.Changed("node")));
+            return new DistributedSupervisor(core, pid, callTimeout);
+        }
+
+        private static final class AtomicPid {
+            volatile Pid pid;
+        }
+    }
+}
