@@ -158,7 +158,9 @@ public final class DistributedSupervisor implements AutoCloseable {
         checkOpen();
         Set<String> connected = core.cluster.connectedNodes();
         List<String> asked = new ArrayList<>();
-        for (Member m : core.members.values()) if (m.node().equals(core.me) || connected.contains(m.node())) asked.add(m.node());
+        for (Member m : core.members.values()) {
+            if ((m.node().equals(core.me) || connected.contains(m.node())) && !core.deadServers.contains(m.server())) asked.add(m.node());
+        }
         Map<String, T> answers = new TreeMap<>();
         Set<String> missing = new HashSet<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -172,6 +174,9 @@ public final class DistributedSupervisor implements AutoCloseable {
                     T value = decode.apply(e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                     if (value == null) missing.add(e.getKey());
                     else answers.put(e.getKey(), value);
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    // a node without this supervisor (it left, or has not started it yet) is no member
+                    if (!(ex.getCause() instanceof CallException ce && ce.reason() instanceof ExitReason.NoProc)) missing.add(e.getKey());
                 } catch (Exception ex) {
                     e.getValue().cancel(true);
                     missing.add(e.getKey());

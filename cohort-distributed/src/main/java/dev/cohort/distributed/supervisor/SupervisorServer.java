@@ -253,7 +253,7 @@ final class SupervisorServer implements GenServer<Void> {
         }
         core.deadServers.removeIf(p -> { Member m = core.members.get(p.node()); return m == null || !m.server().equals(p); });
         Member mine = core.members.get(core.me);
-        if (mine == null || !mine.server().equals(self.self()) || mine.leaving() != leaving) {
+        if (!leaving && (mine == null || !mine.server().equals(self.self()) || mine.leaving())) {
             core.map.put(Member.PREFIX + core.me, new Member(core.me, self.self(), leaving)); // repairs an entry removed during a partition
         }
         List<String> alive = core.aliveMembers();

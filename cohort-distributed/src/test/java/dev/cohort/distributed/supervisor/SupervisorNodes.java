@@ -1,0 +1,112 @@
+package dev.cohort.distributed.supervisor;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.cohort.cluster.testing.NodeProcess;
+import dev.cohort.distributed.cli.SupervisorNodeMain;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link SupervisorNodeMain} nodes as separate OS processes on free ports of 127.0.0.1, each
+ * seeded with all the others, and the parsing of their answers. Closing kills them all.
+ */
+final class SupervisorNodes implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    final List<NodeProcess> all = new ArrayList<>();
+    private final int[] ports;
+    private final String[] names;
+    private final List<String> options;
+
+    SupervisorNodes(int n, String... options) throws Exception {
+        ports = new int[n];
+        names = new String[n];
+        this.options = List.of(options);
+        for (int i = 0; i < n; i++) {
+            ports[i] = freePort();
+            names[i] = (char) ('a' + i) + "@127.0.0.1";
+        }
+    }
+
+    /** Starts node {@code i} (its seeds are every node's port) without waiting for it. */
+    NodeProcess launch(int i) throws IOException {
+        List<String> args = new ArrayList<>(options);
+        StringBuilder seeds = new StringBuilder();
+        for (int p : ports) seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
+        args.addAll(List.of("--seeds", seeds.toString()));
+        NodeProcess p = NodeProcess.startWith(SupervisorNodeMain.class, names[i], ports[i], "c", args);
+        while (all.size() <= i) all.add(null);
+        all.set(i, p);
+        return p;
+    }
+
+    /** Starts nodes {@code 0..count-1} and waits until each is ready and sees every other as an alive member. */
+    SupervisorNodes startAll(int count) throws Exception {
+        for (int i = 0; i < count; i++) launch(i);
+        for (int i = 0; i < count; i++) all.get(i).awaitLine("READY"::equals, WAIT);
+        awaitMembers(count);
+        return this;
+    }
+
+    NodeProcess get(int i) { return all.get(i); }
+
+    String name(int i) { return names[i]; }
+
+    /** Waits until every running node lists exactly {@code count} alive members. */
+    void awaitMembers(int count) {
+        await().atMost(WAIT).until(() -> {
+            for (NodeProcess p : all) {
+                if (p == null || !p.isAlive()) continue;
+                String m = p.ask("MEMBERS", "MEMBERS ", WAIT);
+                if (m.split("=ALIVE").length - 1 != count || m.contains("LEAVING")) return false;
+            }
+            return true;
+        });
+    }
+
+    /** Child id to the pids it runs as, as every member answers {@code node}'s WHICH; null if a member did not answer. */
+    static Map<String, List<String>> which(NodeProcess node) throws IOException {
+        String line = node.ask("WHICH", "WHICH ", WAIT);
+        String[] parts = line.split(" ", 4);
+        if (!parts[2].equals("missing=[]")) return null;
+        Map<String, List<String>> out = new HashMap<>();
+        if (parts.length == 4 && !parts[3].isEmpty()) {
+            for (String e : parts[3].split(",")) {
+                int eq = e.indexOf('=');
+                out.computeIfAbsent(e.substring(0, eq), k -> new ArrayList<>()).add(e.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    static String whereis(NodeProcess n, String key) throws IOException {
+        String line = n.ask("WHEREIS " + key, "WHEREIS " + key + " ", WAIT);
+        return line.substring(line.lastIndexOf(' ') + 1);
+    }
+
+    /** The pid a CHILD answer names, or fails with the REFUSED line. */
+    static String start(NodeProcess n, String id, String kind) throws IOException {
+        int before = n.lines().size();
+        n.command("START " + id + " " + kind);
+        String line = n.awaitNewLine(before, l -> l.startsWith("CHILD " + id + " ") || l.startsWith("REFUSED " + id + " "), WAIT);
+        if (line.startsWith("REFUSED")) throw new IllegalStateException(line);
+        return line.substring(line.lastIndexOf(' ') + 1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        all.forEach(p -> { if (p != null) p.close(); });
+    }
+}

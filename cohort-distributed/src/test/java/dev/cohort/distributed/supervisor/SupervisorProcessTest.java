@@ -1,0 +1,184 @@
+package dev.cohort.distributed.supervisor;
+
+import static dev.cohort.distributed.supervisor.SupervisorNodes.WAIT;
+import static dev.cohort.distributed.supervisor.SupervisorNodes.start;
+import static dev.cohort.distributed.supervisor.SupervisorNodes.which;
+import static dev.cohort.distributed.supervisor.SupervisorNodes.whereis;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cohort.cluster.testing.NodeProcess;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The distributed supervisor across nodes that are separate OS processes ({@code SupervisorNodeMain}). */
+class SupervisorProcessTest {
+
+    /** Starts {@code n} children named {@code prefix:i} of {@code kind} from {@code via}; returns id to pid. */
+    private static Map<String, String> startChildren(NodeProcess via, String prefix, String kind, int n) throws Exception {
+        Map<String, String> pids = new HashMap<>();
+        for (int i = 0; i < n; i++) pids.put(prefix + ":" + i, start(via, prefix + ":" + i, kind));
+        return pids;
+    }
+
+    /** Waits until {@code via} sees every id of {@code ids} run exactly once (all members answering) and nothing else; returns id to pid. */
+    private static Map<String, String> awaitExactlyOnce(NodeProcess via, java.util.Collection<String> ids) {
+        AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+        AtomicReference<Object> last = new AtomicReference<>();
+        try {
+            await().atMost(WAIT).until(() -> {
+                Map<String, List<String>> w = which(via);
+                last.set(w == null ? via.lines().reversed().stream().filter(l -> l.startsWith("WHICH ")).findFirst().orElse(null) : w);
+                if (w == null || !w.keySet().equals(new java.util.HashSet<>(ids))) return false;
+                Map<String, String> once = new HashMap<>();
+                for (var e : w.entrySet()) {
+                    if (e.getValue().size() != 1) return false;
+                    once.put(e.getKey(), e.getValue().get(0));
+                }
+                seen.set(once);
+                return true;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("expected " + new java.util.TreeSet<>(ids) + " once each; last answer " + last.get(), e);
+        }
+        return seen.get();
+    }
+
+    private static boolean on(String pid, String node) { return pid.startsWith("<" + node + "."); }
+
+    @Test
+    void aLostNodesChildrenRestartOnSurvivorsExactlyOnceButNotTemporaryOrFinishedTransientOnes() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
+            NodeProcess a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
+            String cName = nodes.name(2);
+            Map<String, String> permanent = startChildren(a, "p", "permanent", 30);
+            Map<String, String> transients = startChildren(b, "t", "transient", 12);
+            Map<String, String> temporary = startChildren(a, "tmp", "temporary", 12);
+            List<String> onC = new ArrayList<>(permanent.entrySet().stream().filter(e -> on(e.getValue(), cName)).map(Map.Entry::getKey).toList());
+            List<String> transientOnC = transients.entrySet().stream().filter(e -> on(e.getValue(), cName)).map(Map.Entry::getKey).toList();
+            List<String> temporaryOnC = temporary.entrySet().stream().filter(e -> on(e.getValue(), cName)).map(Map.Entry::getKey).toList();
+            assertThat(onC).as("the uniform ring gives c some of 30 children").isNotEmpty();
+            assertThat(transientOnC).isNotEmpty();
+            assertThat(temporaryOnC).isNotEmpty();
+
+            // the transient children on c finish normally: they are gone for good (Horde issue 4)
+            for (String id : transientOnC) a.ask("CAST " + id + " finish", "OK", WAIT);
+            List<String> expected = new ArrayList<>(permanent.keySet());
+            transients.keySet().stream().filter(id -> !transientOnC.contains(id)).forEach(expected::add);
+            expected.addAll(temporary.keySet());
+            awaitExactlyOnce(a, expected);
+
+            c.kill9();
+            nodes.awaitMembers(2);
+            expected.removeAll(temporaryOnC); // temporary children are never restarted
+            Map<String, String> after = awaitExactlyOnce(a, expected);
+            for (String id : onC) assertThat(after.get(id)).doesNotStartWith("<" + cName);
+            for (String id : expected) {
+                if (!onC.contains(id)) assertThat(after.get(id)).as("a child that did not live on c did not move").isEqualTo(runningPid(permanent, transients, temporary, id));
+            }
+            // every name resolves to the one live process, on both survivors
+            await().atMost(WAIT).until(() -> {
+                for (String id : expected) if (!whereis(a, id).equals(after.get(id)) || !whereis(b, id).equals(after.get(id))) return false;
+                return true;
+            });
+            // and each child of c started exactly once on the survivors
+            for (String id : onC) {
+                long starts = a.lines().stream().filter(l -> l.startsWith("STARTED " + id + " ")).count()
+                        + b.lines().stream().filter(l -> l.startsWith("STARTED " + id + " ")).count();
+                assertThat(starts).as("starts of %s on a and b", id).isEqualTo(1);
+            }
+        }
+    }
+
+    private static String runningPid(Map<String, String> p, Map<String, String> t, Map<String, String> tmp, String id) {
+        return p.containsKey(id) ? p.get(id) : t.containsKey(id) ? t.get(id) : tmp.get(id);
+    }
+
+    @Test
+    void aNodeThatLeavesStopsItsChildrenAndTheyStartElsewhereBeforeItGoes() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
+            NodeProcess a = nodes.get(0), c = nodes.get(2);
+            Map<String, String> children = startChildren(a, "g", "permanent", 30);
+            List<String> onC = children.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).toList();
+            assertThat(onC).isNotEmpty();
+            assertThat(c.ask("LEAVE", "LEFT ", WAIT)).isEqualTo("LEFT true");
+            // by the time c has left, each of its children was stopped there (terminate ran) ...
+            List<String> cLines = c.lines();
+            int left = cLines.indexOf("LEFT true");
+            for (String id : onC) {
+                assertThat(cLines.subList(0, left)).anyMatch(l -> l.startsWith("STOPPED " + id + " "));
+            }
+            // ... and runs once on a or b
+            Map<String, String> after = awaitExactlyOnce(a, children.keySet());
+            for (String id : onC) assertThat(after.get(id)).doesNotStartWith("<" + nodes.name(2));
+            assertThat(c.ask("MEMBERS", "MEMBERS ", WAIT)).doesNotContain(nodes.name(2) + "=ALIVE");
+        }
+    }
+
+    @Test
+    void activeRedistributionMovesChildrenToAJoiningNodeOneStoppedBeforeItStarts() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(3, "--redistribution", "active").startAll(2)) {
+            NodeProcess a = nodes.get(0);
+            Map<String, String> children = startChildren(a, "r", "permanent", 30);
+            nodes.launch(2).awaitLine("READY"::equals, WAIT);
+            nodes.awaitMembers(3);
+            Map<String, String> after = awaitExactlyOnce(a, children.keySet());
+            List<String> moved = after.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).toList();
+            assertThat(moved).as("children now owned by c by the ring moved there").isNotEmpty();
+            for (String id : moved) {
+                NodeProcess old = on(children.get(id), nodes.name(0)) ? a : nodes.get(1);
+                assertThat(old.lines()).anyMatch(l -> l.startsWith("STOPPED " + id + " "));
+            }
+            for (String id : children.keySet()) {
+                if (!moved.contains(id)) assertThat(after.get(id)).as("children not owned by c stay").isEqualTo(children.get(id));
+            }
+        }
+    }
+
+    @Test
+    void aStaticQuorumKeepsTheMinoritySideFromStartingChildren() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(3, "--strategy", "quorum:2").startAll(3)) {
+            NodeProcess a = nodes.get(0), c = nodes.get(2);
+            c.ask("ISOLATE", "OK", WAIT);
+            await().atMost(WAIT).until(() -> c.ask("MEMBERS", "MEMBERS ", WAIT).split("=ALIVE").length - 1 == 1);
+            int before = c.lines().size();
+            c.command("START minority permanent");
+            assertThat(c.awaitNewLine(before, l -> l.startsWith("CHILD minority ") || l.startsWith("REFUSED minority "), WAIT))
+                    .startsWith("REFUSED minority ").contains("strategy refused");
+            await().atMost(WAIT).until(() -> a.ask("MEMBERS", "MEMBERS ", WAIT).split("=ALIVE").length - 1 == 2);
+            assertThat(start(a, "majority", "permanent")).doesNotStartWith("<" + nodes.name(2));
+            c.ask("HEAL", "OK", WAIT);
+            nodes.awaitMembers(3);
+            awaitExactlyOnce(a, List.of("majority"));
+        }
+    }
+
+    /** Both sides of a partition run c's children (the majority took them over); after the heal each runs once. */
+    @Test
+    void afterAPartitionHealsEachChildRunsOnce() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
+            NodeProcess a = nodes.get(0), c = nodes.get(2);
+            Map<String, String> children = startChildren(a, "h", "permanent", 30);
+            List<String> onC = children.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).toList();
+            c.ask("ISOLATE", "OK", WAIT);
+            int lines = a.lines().size();
+            // the majority restarts c's children
+            await().atMost(WAIT).until(() -> onC.stream().allMatch(id -> a.lines().stream().skip(lines).anyMatch(l -> l.startsWith("STARTED " + id + " "))
+                    || nodes.get(1).lines().stream().anyMatch(l -> l.startsWith("STARTED " + id + " "))));
+            c.ask("HEAL", "OK", WAIT);
+            nodes.awaitMembers(3);
+            Map<String, String> after = awaitExactlyOnce(a, children.keySet());
+            await().atMost(WAIT).until(() -> {
+                for (String id : children.keySet()) {
+                    String w = after.get(id);
+                    if (!whereis(a, id).equals(w) || !whereis(nodes.get(1), id).equals(w) || !whereis(c, id).equals(w)) return false;
+                }
+                return true;
+            });
+        }
+    }
+}
