@@ -110,7 +110,7 @@ public final class SupervisorNodeMain extends NodeCommand {
      * Standard input:
      * {@code START id kind} (kind: permanent, transient, temporary; prints {@code CHILD id pid} or {@code REFUSED id why}),
      * {@code BULK prefix n} (starts children prefix:0..n-1 from this node, quietly; prints {@code BULK prefix started refused}),
-     * {@code TERMINATE id} ({@code TERMINATED id true|false}),
+     * {@code TERMINATE id} ({@code TERMINATED id true|false}, or {@code TERMINATED id failed why}),
      * {@code CAST id finish|crash} ({@code OK}),
      * {@code WHEREIS id} (the registry, a local read: {@code WHEREIS id pid|none}),
      * {@code WHICH} (every member's children: {@code WHICH total missing=[..] id=pid,...} sorted),
@@ -140,7 +140,11 @@ public final class SupervisorNodeMain extends NodeCommand {
                 }
                 case "TERMINATE" -> {
                     Pid pid = sup.whereis(w[1]).orElse(null);
-                    print("TERMINATED " + w[1] + " " + (pid != null && sup.terminateChild(pid)));
+                    try {
+                        print("TERMINATED " + w[1] + " " + (pid != null && sup.terminateChild(pid)));
+                    } catch (RuntimeException e) {
+                        print("TERMINATED " + w[1] + " failed " + e.getMessage());
+                    }
                 }
                 case "CAST" -> {
                     Pid pid = registry.whereis(w[1]);
