@@ -59,11 +59,17 @@ final class NodeProcesses {
 
     /** Starts {@code main} ({@code cohort node} options) as node {@code name} on {@code port}, seeded with {@code seedPort}. */
     static NodeProcess start(Class<?> main, List<String> jvmOptions, String name, int port, int seedPort) throws Exception {
+        return start(main, jvmOptions, name, port, seedPort, List.of());
+    }
+
+    /** {@link #start(Class, List, String, int, int)} with more options for {@code main}. */
+    static NodeProcess start(Class<?> main, List<String> jvmOptions, String name, int port, int seedPort, List<String> mainOptions) throws Exception {
         List<String> command = new java.util.ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), main.getName(),
                 "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort));
+        command.addAll(mainOptions);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         STARTED.add(p);
         List<String> lines = new CopyOnWriteArrayList<>();

@@ -50,16 +50,26 @@ public final class SupervisorNodeMain extends NodeCommand {
         registry.subscribe(e -> {
             if (e instanceof RegistryEvent.Registered r && e.key() instanceof String k) arrivals.arrived(k, r.previous() == null);
         });
-        DistributedSupervisor.Builder b = DistributedSupervisor.builder(cluster, "workers", serializer)
+        DistributedSupervisor supervisor = workers(cluster, registry, serializer, quiet)
                 .strategy(strategy(strategy))
-                .redistribution(DistributedSupervisor.Redistribution.valueOf(redistribution.toUpperCase(java.util.Locale.ROOT)));
+                .redistribution(DistributedSupervisor.Redistribution.valueOf(redistribution.toUpperCase(java.util.Locale.ROOT)))
+                .start();
+        commands(cluster, registry, supervisor);
+        print("READY");
+    }
+
+    /**
+     * A builder for the supervisor {@code workers} with this node's factories ({@code permanent},
+     * {@code transient}, {@code temporary}: a {@link Worker} with that restart type, named by the
+     * child id given as argument). The benchmark's own node uses it too.
+     */
+    public static DistributedSupervisor.Builder workers(ClusterNode cluster, DistributedRegistry registry, ForySerializer serializer, boolean quiet) {
+        DistributedSupervisor.Builder b = DistributedSupervisor.builder(cluster, "workers", serializer);
         for (Restart r : Restart.values()) {
             b.define(r.name().toLowerCase(java.util.Locale.ROOT), arg -> ChildSpec.worker(arg, (sup, args) ->
                     GenServer.startLink(sup, new Worker((String) arg, registry, quiet))).withRestart(r));
         }
-        DistributedSupervisor supervisor = b.start();
-        commands(cluster, registry, supervisor);
-        print("READY");
+        return b;
     }
 
     static DistributionStrategy strategy(String s) {
