@@ -181,4 +181,45 @@ class SupervisorProcessTest {
             });
         }
     }
+
+    /** Horde issue 233: a member that hangs (SIGSTOP) makes calls fail after their timeout, naming it, instead of hanging callers. */
+    @Test
+    void aHungMemberMakesCallsTimeOutAndIsNamedAsMissing() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
+            NodeProcess a = nodes.get(0), c = nodes.get(2);
+            Map<String, String> children = startChildren(a, "s", "permanent", 12);
+            String onC = children.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).findFirst().orElseThrow();
+            awaitExactlyOnce(a, children.keySet());
+            NodeProcess b = nodes.get(1);
+            c.signal("STOP");
+            try {
+                // both asked at once, before failure detection drops c (then its children move and the calls would go elsewhere)
+                int la = a.lines().size(), lb = b.lines().size();
+                a.command("TERMINATE " + onC);
+                b.command("WHICH");
+                assertThat(a.awaitNewLine(la, l -> l.startsWith("TERMINATED " + onC + " "), WAIT)).startsWith("TERMINATED " + onC + " failed ");
+                assertThat(b.awaitNewLine(lb, l -> l.startsWith("WHICH "), WAIT)).contains("missing=[" + nodes.name(2) + "]");
+            } finally {
+                c.signal("CONT");
+            }
+        }
+    }
+
+    /** Horde issue 227: many nodes joining at once neither time out nor crash-loop; membership settles and children start. */
+    @Test
+    void manyNodesJoiningAtOnceSettleIntoOneMembership() throws Exception {
+        try (SupervisorNodes nodes = new SupervisorNodes(5)) {
+            nodes.launch(0).awaitLine("READY"::equals, WAIT);
+            for (int i = 1; i < 5; i++) nodes.launch(i);
+            for (int i = 1; i < 5; i++) nodes.get(i).awaitLine("READY"::equals, WAIT);
+            nodes.awaitMembers(5);
+            Map<String, String> children = startChildren(nodes.get(4), "j", "permanent", 20);
+            Map<String, String> running = awaitExactlyOnce(nodes.get(0), children.keySet());
+            assertThat(running.values().stream().map(p -> p.substring(1, p.indexOf('@'))).distinct().count())
+                    .as("the ring spreads 20 children over several of the 5 members").isGreaterThan(1);
+            for (NodeProcess n : nodes.all) {
+                assertThat(n.lines()).noneMatch(l -> l.contains("ERROR") || l.contains("Exception"));
+            }
+        }
+    }
 }
