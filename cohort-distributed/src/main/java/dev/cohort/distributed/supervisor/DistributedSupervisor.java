@@ -217,8 +217,14 @@ public final class DistributedSupervisor implements AutoCloseable {
         if (closed) return true;
         closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        @SuppressWarnings("unchecked")
-        Map<String, String> handed = (Map<String, String>) core.cluster.node().call(server, new SupervisorServer.Leave(), timeout);
+        Map<String, String> handed = Map.of();
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, String> answer = (Map<String, String>) core.cluster.node().call(server, new SupervisorServer.Leave(), timeout);
+            handed = answer;
+        } catch (CallException e) {
+            // the server stopped (its restart intensity ran out): the other members took its children over
+        }
         boolean all = true;
         for (Map.Entry<String, String> e : handed.entrySet()) {
             while (!startedOn(e.getKey(), e.getValue())) {
@@ -231,7 +237,13 @@ public final class DistributedSupervisor implements AutoCloseable {
             if (!all) break;
         }
         core.map.remove(Member.PREFIX + core.me);
-        GenServer.stop(core.cluster.node(), server, ExitReason.SHUTDOWN, callTimeout);
+        if (core.cluster.node().isAlive(server)) {
+            try {
+                GenServer.stop(core.cluster.node(), server, ExitReason.SHUTDOWN, callTimeout);
+            } catch (CallException e) {
+                // it ended meanwhile
+            }
+        }
         core.map.close();
         return all;
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.crdt.replicator.ReplicatedMap;
+import dev.cohort.distributed.testing.TestCluster;
 import dev.cohort.process.ExitReason;
 import dev.cohort.process.Pid;
 import dev.cohort.server.GenServer;

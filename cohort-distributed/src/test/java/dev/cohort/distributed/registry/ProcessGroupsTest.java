@@ -1,10 +1,11 @@
 package dev.cohort.distributed.registry;
 
-import static dev.cohort.distributed.registry.TestCluster.WAIT;
+import static dev.cohort.distributed.testing.TestCluster.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cohort.crdt.replicator.ReplicatedMap;
+import dev.cohort.distributed.testing.TestCluster;
 import dev.cohort.process.ExitReason;
 import dev.cohort.process.Pid;
 import java.time.Duration;

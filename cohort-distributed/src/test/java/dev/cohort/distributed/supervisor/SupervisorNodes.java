@@ -60,14 +60,22 @@ final class SupervisorNodes implements AutoCloseable {
 
     /** Waits until every running node lists exactly {@code count} alive members. */
     void awaitMembers(int count) {
-        await().atMost(WAIT).until(() -> {
-            for (NodeProcess p : all) {
-                if (p == null || !p.isAlive()) continue;
-                String m = p.ask("MEMBERS", "MEMBERS ", WAIT);
-                if (m.split("=ALIVE").length - 1 != count || m.contains("LEAVING")) return false;
-            }
-            return true;
-        });
+        Map<String, String> last = new java.util.TreeMap<>();
+        try {
+            await().atMost(WAIT).until(() -> {
+                for (NodeProcess p : all) {
+                    if (p == null || !p.isAlive()) continue;
+                    String m = p.ask("MEMBERS", "MEMBERS ", WAIT);
+                    last.put(p.name, m);
+                    if (m.split("=ALIVE").length - 1 != count || m.contains("LEAVING")) return false;
+                }
+                return true;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder why = new StringBuilder("members did not settle at " + count + ": " + last);
+            for (NodeProcess p : all) if (p != null) why.append("\n").append(p.name).append(" printed ").append(p.lines());
+            throw new AssertionError(why.toString(), e);
+        }
     }
 
     /** Child id to the pids it runs as, as every member answers {@code node}'s WHICH; null if a member did not answer. */

@@ -1,4 +1,4 @@
-package dev.cohort.distributed.registry;
+package dev.cohort.distributed.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -13,13 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Nodes joined over JGroups TCP in this JVM, on free ports of 127.0.0.1, for the registry tests. */
-final class TestCluster implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(60);
-    final List<ClusterNode> nodes = new ArrayList<>();
-    final ForySerializer serializer = ForySerializer.builder().build();
+/** Nodes joined over JGroups TCP in this JVM, on free ports of 127.0.0.1, for the registry and supervisor tests. */
+public final class TestCluster implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(60);
+    public final List<ClusterNode> nodes = new ArrayList<>();
+    public final ForySerializer serializer = ForySerializer.builder().build();
 
-    TestCluster(int n) throws Exception {
+    public TestCluster(int n) throws Exception {
         List<InetSocketAddress> seeds = new ArrayList<>();
         for (int i = 0; i < n; i++) seeds.add(new InetSocketAddress("127.0.0.1", freePort()));
         for (int i = 0; i < n; i++) {
@@ -29,10 +29,10 @@ final class TestCluster implements AutoCloseable {
         await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == n - 1));
     }
 
-    ClusterNode get(int i) { return nodes.get(i); }
+    public ClusterNode get(int i) { return nodes.get(i); }
 
     /** A process on node {@code i} that waits forever. */
-    Pid idle(int i) {
+    public Pid idle(int i) {
         return nodes.get(i).node().spawn(self -> { for (;;) self.receive(); });
     }
 
