@@ -57,8 +57,18 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
      * Integers and Longs.
      */
     public static DistributedRegistry start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options) {
+        return start(cluster, name, serializer, options, null);
+    }
+
+    /**
+     * {@link #start(ClusterNode, String, Serializer, ReplicatedMap.Options)} with {@code resolver}
+     * settling conflicts after a partition heals instead of the later registration winning (every
+     * node must start the registry with the same resolver).
+     */
+    public static DistributedRegistry start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options,
+                                            ConflictResolver resolver) {
         CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
-        RegistryCore core = RegistryCore.start(cluster, "registry", name, serializer, options, change -> {
+        RegistryCore core = RegistryCore.start(cluster, "registry", name, serializer, options, resolver, change -> {
             Registration before = change.before().orElse(null), after = change.after().orElse(null);
             RegistryEvent e = after != null ? new RegistryEvent.Registered(change.key(), after, before)
                     : new RegistryEvent.Unregistered(change.key(), before);
@@ -96,6 +106,44 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
 
     /** {@link #register(Object, Pid, Object)} with no value. */
     public void register(Object key, Pid pid) { register(key, pid, null); }
+
+    /**
+     * {@link #register(Object, Pid, Object)}, then {@link #awaitVisible} up to {@code visibleWithin}.
+     *
+     * @return true once every connected node resolves the key to {@code pid}; false if the time
+     *         ran out first (the registration stands either way)
+     */
+    public boolean register(Object key, Pid pid, Object value, Duration visibleWithin) throws InterruptedException {
+        register(key, pid, value);
+        return awaitVisible(key, visibleWithin);
+    }
+
+    /**
+     * This registry as a resolver whose registrations (as by a server started with
+     * {@code StartOptions.via(registry.visibleWithin(t), key)}) return once every connected node
+     * resolves the key, or after {@code timeout} (the start then goes on; the name stands).
+     */
+    public NameResolver visibleWithin(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        DistributedRegistry registry = this;
+        return new NameResolver() {
+            @Override
+            public Pid whereis(Object key) { return registry.whereis(key); }
+
+            @Override
+            public Pid registerSelf(ProcessContext self, Object key) {
+                Pid holder = registry.registerSelf(self, key);
+                if (holder == null) {
+                    try {
+                        if (!registry.awaitVisible(key, timeout)) log.warn("registry {}: {} not visible everywhere within {}", core.name, key, timeout);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return holder;
+            }
+        };
+    }
 
     /**
      * Removes {@code key}, whoever holds it (the holder's node does it, so that it stops watching

@@ -38,7 +38,7 @@ public final class ProcessGroups implements AutoCloseable {
     /** Starts this node's part of groups {@code name}; groups other than Strings, Integers and Longs, and values, travel through {@code serializer}. */
     public static ProcessGroups start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options) {
         Map<Object, Map<Pid, Registration>> byGroup = new ConcurrentHashMap<>();
-        RegistryCore core = RegistryCore.start(cluster, "groups", name, serializer, options, change -> {
+        RegistryCore core = RegistryCore.start(cluster, "groups", name, serializer, options, null, change -> {
             Member m = Member.of(change.key());
             if (m == null) return;
             if (change.after().isPresent()) {

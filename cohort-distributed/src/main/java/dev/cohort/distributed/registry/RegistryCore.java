@@ -47,13 +47,13 @@ final class RegistryCore {
      * entry (after the view), on the replicator's process.
      */
     static RegistryCore start(ClusterNode cluster, String kind, String name, Serializer serializer, ReplicatedMap.Options options,
-                              Consumer<AWLWWMapReplica.Change<Object, Registration>> onChange) {
+                              ConflictResolver resolver, Consumer<AWLWWMapReplica.Change<Object, Registration>> onChange) {
         Objects.requireNonNull(name, "name");
         Map<Object, Registration> view = new ConcurrentHashMap<>();
         RegistrationCodec codec = new RegistrationCodec(serializer);
         ReplicatedMap<Object, Registration> map = ReplicatedMap.start(cluster, kind + "." + name, codec,
                 Object.class, Registration.class, options);
-        RegistryServer server = new RegistryServer(cluster, name, map, view, codec);
+        RegistryServer server = new RegistryServer(cluster, name, map, view, codec, resolver);
         String serverName = "cohort." + kind + "." + name;
         Pid pid = GenServer.start(cluster.node(), server, StartOptions.named(serverName));
         map.subscribe(change -> {

@@ -40,6 +40,7 @@ final class RegistryServer implements GenServer<Void> {
     private final ReplicatedMap<Object, Registration> map;
     private final Map<Object, Registration> view;
     private final RegistrationCodec codec;
+    private final ConflictResolver resolver; // null: the later registration wins
     /** Keys held by local processes, and the monitor on each such process. */
     private final Map<Pid, Set<Object>> keysOf = new HashMap<>();
     private final Map<Pid, Ref> monitors = new HashMap<>();
@@ -47,8 +48,9 @@ final class RegistryServer implements GenServer<Void> {
     private volatile Pid selfPid;
 
     RegistryServer(ClusterNode cluster, String name, ReplicatedMap<Object, Registration> map, Map<Object, Registration> view,
-                   RegistrationCodec codec) {
+                   RegistrationCodec codec, ConflictResolver resolver) {
         this.cluster = cluster;
+        this.resolver = resolver;
         this.codec = codec;
         this.name = name;
         this.map = map;
@@ -178,13 +180,26 @@ final class RegistryServer implements GenServer<Void> {
         Pid ours = l.before().pid();
         Set<Object> keys = keysOf.get(ours);
         if (keys == null || !keys.contains(l.key())) return; // unregistered or exited here meanwhile
-        if (l.after() != null) {
+        if (l.after() != null && resolver != null && cluster.node().isAlive(ours) && keeps(l)) {
+            log.info("registry {}: {} keeps {} against {} by the conflict resolver", name, ours, l.key(), l.after().pid());
+            map.put(l.key(), l.before()); // now the later write: the other holder's node sees it and, by the same rule, lets its holder go
+        } else if (l.after() != null) {
             forgetLocal(ours, l.key());
             log.info("registry {}: {} lost {} to {} after a conflict", name, ours, l.key(), l.after().pid());
             self.exit(ours, new ExitReason.Custom(new RegistryConflict(l.key(), name, l.after().pid())));
         } else if (cluster.node().isAlive(ours)) {
             log.info("registry {}: {} is alive but {} was removed elsewhere: registering it again", name, ours, l.key());
             map.put(l.key(), l.before());
+        }
+    }
+
+    /** Whether the resolver gives the key to our holder; a resolver that fails or answers neither gives it away. */
+    private boolean keeps(LostKey l) {
+        try {
+            return l.before().equals(resolver.winner(l.key(), l.before(), l.after()));
+        } catch (RuntimeException e) {
+            log.warn("registry {}: the conflict resolver failed on {}: {}", name, l.key(), e.toString());
+            return false;
         }
     }
 

@@ -34,11 +34,15 @@ class DistributedRegistryTest {
     }
 
     private void cluster(int n) throws Exception {
+        cluster(n, null);
+    }
+
+    private void cluster(int n, ConflictResolver resolver) throws Exception {
         cluster = new TestCluster(n);
         nodes = cluster.nodes;
         for (int i = 0; i < n; i++) {
             registries.add(DistributedRegistry.start(nodes.get(i), "heroes", cluster.serializer,
-                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))));
+                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100)), resolver));
         }
     }
 
@@ -162,5 +166,40 @@ class DistributedRegistryTest {
         assertThat(told).doesNotContainKey(winner);
         // the key of the node that was cut off is back, still held by its live process
         await().atMost(WAIT).until(() -> registries.stream().allMatch(r -> solo.equals(r.whereis("solo"))));
+    }
+
+    /** A user resolver overrides "the later registration wins": here the higher priority (the value) keeps the key. */
+    @Test
+    void aConflictResolverChoosesTheSurvivorOnEveryNode() throws Exception {
+        cluster(2, (key, a, b) -> (Integer) a.value() > (Integer) b.value() ? a : b);
+        nodes.get(1).isolate(true);
+        await().atMost(WAIT).until(() -> nodes.get(0).connectedNodes().isEmpty() && nodes.get(1).connectedNodes().isEmpty());
+        Map<Pid, ExitReason> told = new ConcurrentHashMap<>();
+        Pid high = contender(1, told), low = contender(0, told);
+        registries.get(1).register("hero", high, 2);
+        registries.get(0).register("hero", low, 1); // the later registration: it would win by default
+        nodes.get(1).isolate(false);
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == 1));
+        await().atMost(WAIT).until(() -> high.equals(registries.get(0).whereis("hero")) && high.equals(registries.get(1).whereis("hero")));
+        await().atMost(WAIT).until(() -> told.containsKey(low));
+        assertThat(told.get(low)).isEqualTo(new ExitReason.Custom(new RegistryConflict("hero", "heroes", high)));
+        assertThat(told).doesNotContainKey(high);
+        assertThat(registries.get(0).lookup("hero")).contains(new Registration(high, 2));
+    }
+
+    /** The awaitable forms: register, and start by key, return once every node resolves the name. */
+    @Test
+    void registerAndStartCanWaitUntilTheNameIsVisibleEverywhere() throws Exception {
+        cluster(3);
+        Pid robin = idle(0);
+        assertThat(registries.get(0).register("robin", robin, null, WAIT)).isTrue();
+        assertThat(registries.get(1).whereis("robin")).isEqualTo(robin);
+        assertThat(registries.get(2).whereis("robin")).isEqualTo(robin);
+        Pid server = GenServer.start(nodes.get(0).node(), new GenServer<Void>() {
+            @Override
+            public Next<Void> init(dev.cohort.process.ProcessContext self) { return Next.ok(null); }
+        }, StartOptions.via(registries.get(0).visibleWithin(WAIT), "alfred"));
+        assertThat(registries.get(1).whereis("alfred")).isEqualTo(server);
+        assertThat(registries.get(2).whereis("alfred")).isEqualTo(server);
     }
 }
