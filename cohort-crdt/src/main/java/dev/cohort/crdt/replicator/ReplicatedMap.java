@@ -174,7 +174,11 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
         cluster.node().call(server, new ReplicatorServer.Neighbours(Set.copyOf(nodes)), CALL);
     }
 
-    /** Called, on the replicator's process, for every key whose visible value changed here, by a local or a remote write. */
+    /**
+     * Called, on the replicator's process, first with every entry present (a change from nothing),
+     * then for every key whose visible value changes here, by a local or a remote write: no change
+     * falls between the snapshot and the feed.
+     */
     public void subscribe(Consumer<AWLWWMapReplica.Change<K, V>> listener) {
         cluster.node().call(server, new ReplicatorServer.Subscribe(listener), CALL);
     }

@@ -149,7 +149,11 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                 fixedNeighbours = n.nodes();
                 peers.keySet().retainAll(n.nodes());
             }
-            case Subscribe s -> subscribers.add((Consumer<AWLWWMapReplica.Change<K, V>>) s.listener());
+            case Subscribe s -> {
+                Consumer<AWLWWMapReplica.Change<K, V>> listener = (Consumer<AWLWWMapReplica.Change<K, V>>) s.listener();
+                replay(listener);
+                subscribers.add(listener);
+            }
             default -> { return Next.reply(new IllegalArgumentException("unknown request " + request), state); }
         }
         return Next.reply(Boolean.TRUE, state);
@@ -213,6 +217,22 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
             self.send(Address.remote(serverName, n), bytes);
             deltasSent++;
             deltaBytes += bytes.length;
+        }
+    }
+
+    /**
+     * Hands a new subscriber every present entry as a change from nothing, before any later
+     * change: the subscriber's view starts complete, whatever arrived before it subscribed.
+     */
+    private void replay(Consumer<AWLWWMapReplica.Change<K, V>> listener) {
+        for (K k : List.copyOf(replica.keys())) {
+            Optional<V> v = replica.get(k);
+            if (v.isEmpty()) continue;
+            try {
+                listener.accept(new AWLWWMapReplica.Change<>(k, Optional.empty(), v));
+            } catch (RuntimeException e) {
+                log.warn("{}: a subscriber failed on {}: {}", serverName, k, e.toString());
+            }
         }
     }
 

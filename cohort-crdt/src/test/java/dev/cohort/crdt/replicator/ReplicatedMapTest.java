@@ -154,6 +154,13 @@ class ReplicatedMapTest {
         await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.get("bruce").isEmpty()));
         await().atMost(WAIT).until(() -> seenOnC.stream().anyMatch(c -> c.after().isEmpty() && c.before().isPresent()));
         assertThat(seenOnC).anyMatch(c -> c.before().isEmpty() && c.after().equals(java.util.Optional.of(1)));
+
+        // a late subscriber first gets what is there (the race that left a supervisor's member view short)
+        maps.get(0).put("alfred", 7);
+        await().atMost(WAIT).until(() -> maps.get(2).get("alfred").isPresent());
+        List<AWLWWMapReplica.Change<String, Integer>> late = new CopyOnWriteArrayList<>();
+        maps.get(2).subscribe(late::add);
+        assertThat(late).containsExactly(new AWLWWMapReplica.Change<>("alfred", java.util.Optional.empty(), java.util.Optional.of(7)));
     }
 
     @Test
