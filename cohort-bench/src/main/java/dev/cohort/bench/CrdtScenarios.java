@@ -43,7 +43,7 @@ final class CrdtScenarios {
             progress("C1: three nodes connected");
             // the node JVMs are seconds old and still compiling: identical bulk runs first
             for (int w = 0; w < WARMUP_RUNS; w++) bulk(a, map, "warm" + w);
-            collectGarbage(nodes, "probes");
+            NodeProcesses.collectGarbage(nodes, "probes");
             // visibility of one put: warm up, then measure
             long[] lat = new long[1_000];
             for (int round = -100; round < lat.length; round++) {
@@ -58,7 +58,7 @@ final class CrdtScenarios {
             figure("C1", "update_visible_p50_ms", lat[lat.length / 2] / 1e6, "ms");
             figure("C1", "update_visible_p99_ms", lat[(int) (lat.length * 0.99)] / 1e6, "ms");
 
-            collectGarbage(nodes, "bulk");
+            NodeProcesses.collectGarbage(nodes, "bulk");
             long t0 = System.nanoTime();
             bulk(a, map, "bulk");
             figure("C1", "converge_100k_ms", (System.nanoTime() - t0) / 1e6, "ms");
@@ -67,13 +67,6 @@ final class CrdtScenarios {
         antiEntropyBytes();
         System.gc(); // the million-key replicas of the last scenario are garbage now
         mergeOps(); // last: its million deltas would burden the heap the cluster figures run on
-    }
-
-    /** A collection in every JVM between phases, so that none starts a measured phase with a full young generation. */
-    private static void collectGarbage(List<NodeProcesses.NodeProcess> nodes, String tag) throws Exception {
-        System.gc();
-        for (NodeProcesses.NodeProcess n : nodes) n.send("GC " + tag);
-        for (NodeProcesses.NodeProcess n : nodes) n.awaitLine(("GC-DONE " + tag)::equals);
     }
 
     /** 100,000 puts of keys {@code prefix:i} on A, until B and C both report holding them all. */

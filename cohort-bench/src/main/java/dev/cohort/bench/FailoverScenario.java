@@ -84,7 +84,7 @@ final class FailoverScenario {
                 if (pid.node().equals(cName)) onCNode.add("probe:s2:" + i);
             }
             progress("S2: " + CHILDREN + " children resolve everywhere, " + onCNode.size() + " on C; kill -9 C");
-            System.gc();
+            NodeProcesses.collectGarbage(List.of(b, c), "failover");
             a.reports.clear();
             watch.addAll(onCNode);
             Set<String> movedOnB = new HashSet<>();

@@ -51,6 +51,13 @@ final class NodeProcesses {
         }
     }
 
+    /** A collection in every JVM between phases, so that none starts a measured phase with a full young generation. */
+    static void collectGarbage(List<NodeProcess> nodes, String tag) throws Exception {
+        System.gc();
+        for (NodeProcess n : nodes) n.send("GC " + tag);
+        for (NodeProcess n : nodes) n.awaitLine(("GC-DONE " + tag)::equals);
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

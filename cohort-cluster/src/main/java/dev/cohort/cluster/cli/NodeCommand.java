@@ -141,13 +141,21 @@ public class NodeCommand implements Callable<Integer> {
      * For test and benchmark fixtures: reads standard input on a virtual thread until it closes,
      * passing each line split on whitespace to {@code handler}; an exception prints
      * {@code ERROR <line>: <exception>}, an {@link UnknownCommand} {@code ERROR unknown command <line>}.
+     * One command every fixture knows: {@code GC tag} collects garbage, then prints
+     * {@code GC-DONE tag} (a benchmark's pause between phases, in every JVM).
      */
     protected static void readCommands(java.util.function.Consumer<String[]> handler) {
         Thread.ofVirtual().start(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     try {
-                        handler.accept(line.trim().split("\\s+"));
+                        String[] words = line.trim().split("\\s+");
+                        if (words.length == 2 && words[0].equals("GC")) {
+                            System.gc();
+                            print("GC-DONE " + words[1]);
+                            continue;
+                        }
+                        handler.accept(words);
                     } catch (UnknownCommand e) {
                         print("ERROR unknown command " + line);
                     } catch (RuntimeException e) {

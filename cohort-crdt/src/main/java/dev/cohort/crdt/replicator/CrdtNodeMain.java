@@ -33,14 +33,13 @@ public final class CrdtNodeMain extends NodeCommand {
 
     /**
      * Standard input: {@code PUT key value}, {@code REMOVE key}, {@code DIGEST} (prints {@code DIGEST size hash}),
-     * {@code GC tag} (collects garbage, then prints {@code GC-DONE tag}: a benchmark's pause between phases).
+     * and {@code GC tag} (see {@link NodeCommand#readCommands}).
      */
     private static void commands(ReplicatedMap<String, Integer> map) {
         readCommands(w -> {
             switch (w[0]) {
                 case "PUT" -> { map.put(w[1], Integer.parseInt(w[2])); print("OK"); }
                 case "REMOVE" -> { map.remove(w[1]); print("OK"); }
-                case "GC" -> { System.gc(); print("GC-DONE " + w[1]); }
                 case "DIGEST" -> {
                     var m = new java.util.TreeMap<>(map.toMap());
                     print("DIGEST " + m.size() + " " + m.hashCode());
