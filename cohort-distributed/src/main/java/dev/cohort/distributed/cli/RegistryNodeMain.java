@@ -39,6 +39,7 @@ public final class RegistryNodeMain extends NodeCommand {
      * Standard input: {@code REGISTER key} (a new process that traps exits registers under key;
      * prints {@code REGISTERED key pid} or {@code TAKEN key holder}, and later {@code EXIT key reason}
      * if the process is told to exit), {@code WHEREIS key} (a local read: {@code WHEREIS key pid|none}),
+     * {@code AWAIT key} (until every connected node resolves the key alike, at most 10 s: {@code VISIBLE key true|false}),
      * {@code ISOLATE} / {@code HEAL} (drop all cluster traffic, or stop dropping it: {@code OK}).
      */
     private static void commands(ClusterNode cluster, DistributedRegistry registry) {
@@ -65,6 +66,13 @@ public final class RegistryNodeMain extends NodeCommand {
                 case "WHEREIS" -> {
                     var pid = registry.whereis(w[1]);
                     print("WHEREIS " + w[1] + " " + (pid == null ? "none" : pid));
+                }
+                case "AWAIT" -> {
+                    try {
+                        print("VISIBLE " + w[1] + " " + registry.awaitVisible(w[1], java.time.Duration.ofSeconds(10)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 case "ISOLATE" -> { cluster.isolate(true); print("OK"); }
                 case "HEAL" -> { cluster.isolate(false); print("OK"); }

@@ -55,6 +55,11 @@ class RegistryProcessTest {
         String hero = pidOf(a.ask("REGISTER hero", "REGISTERED hero ", WAIT));
         assertThat(whereis(a, "hero")).isEqualTo(hero); // the next command on the same node sees it
         await().atMost(WAIT).until(() -> whereis(b, "hero").equals(hero) && whereis(c, "hero").equals(hero));
+        // awaitVisible: once it returns true, the other nodes resolve the name at once
+        String robin = pidOf(b.ask("REGISTER robin", "REGISTERED robin ", WAIT));
+        assertThat(b.ask("AWAIT robin", "VISIBLE robin ", WAIT)).isEqualTo("VISIBLE robin true");
+        assertThat(whereis(a, "robin")).isEqualTo(robin);
+        assertThat(whereis(c, "robin")).isEqualTo(robin);
         assertThat(b.ask("REGISTER hero", "TAKEN hero ", WAIT)).endsWith(hero);
 
         // a lookup is a local read: a node cut off from every other still answers at once
