@@ -58,10 +58,25 @@ final class NodeProcesses {
         for (NodeProcess n : nodes) n.awaitLine(("GC-DONE " + tag)::equals);
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
+    private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
+
+    /**
+     * A port free a moment ago on 127.0.0.1, below Linux's ephemeral range (32768 up), never the
+     * same twice: an ephemeral port may be taken by a started node's outgoing connection between
+     * the pick and the bind.
+     */
+    static synchronized int freePort() throws Exception {
+        java.util.Random r = new java.util.Random();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = 20_000 + r.nextInt(12_000);
+            if (!GIVEN.add(port)) continue;
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IllegalStateException("no free port found between 20000 and 32000");
     }
 
     /** Starts {@code main} ({@code cohort node} options) as node {@code name} on {@code port}, seeded with {@code seedPort}. */

@@ -3,13 +3,53 @@ package dev.cohort.cluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
 
-/** Free TCP ports on 127.0.0.1 for tests. */
+/**
+ * Free TCP ports on 127.0.0.1 for tests, chosen below the kernel's ephemeral range. A port that
+ * {@code new ServerSocket(0)} reports free is an ephemeral one, and the outgoing connections of the
+ * nodes a test has already started draw from that same range: between picking such a port and
+ * binding it, a node's connection could take it (seen as "No available port to bind to").
+ * Ports handed out here are also never handed out twice in one JVM.
+ */
 public final class Ports {
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> GIVEN = new HashSet<>();
+    private static final int LOWEST = 10_000;
+
     private Ports() {}
 
-    /** A port that was free a moment ago on 127.0.0.1. */
-    public static int free() throws IOException {
+    /** A port that was free a moment ago on 127.0.0.1, outside the ephemeral range. */
+    public static synchronized int free() throws IOException {
+        int below = ephemeralLow();
+        if (below - LOWEST < 2_000) return anyFree(); // an unusual range: fall back to the kernel's choice
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = LOWEST + RANDOM.nextInt(below - LOWEST);
+            if (!GIVEN.add(port)) continue;
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IOException("no free port found below " + below);
+    }
+
+    /** The lowest ephemeral port (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere IANA's 49152). */
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 49_152;
+        }
+    }
+
+    private static int anyFree() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }

@@ -6,8 +6,6 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.cluster.wire.ForySerializer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +26,8 @@ class ReplicatedMapProcessTest {
         return p;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    private static int freePort() throws java.io.IOException {
+        return dev.cohort.cluster.Ports.free(); // below the ephemeral range: see Ports
     }
 
     @Test

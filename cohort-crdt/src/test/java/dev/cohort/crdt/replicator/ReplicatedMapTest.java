@@ -7,9 +7,7 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.crdt.AWLWWMapReplica;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,10 +29,8 @@ class ReplicatedMapTest {
         nodes.stream().filter(java.util.Objects::nonNull).forEach(ClusterNode::close);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    private static int freePort() throws java.io.IOException {
+        return dev.cohort.cluster.Ports.free(); // below the ephemeral range: see Ports
     }
 
     private final List<InetSocketAddress> seeds = new ArrayList<>();

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.distributed.cli.RegistryNodeMain;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +21,8 @@ class RegistryProcessTest {
         nodes.forEach(NodeProcess::close);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    private static int freePort() throws java.io.IOException {
+        return dev.cohort.cluster.Ports.free(); // below the ephemeral range: see Ports
     }
 
     private NodeProcess a, b, c;

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.distributed.cli.SupervisorNodeMain;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,10 +105,8 @@ final class SupervisorNodes implements AutoCloseable {
         return line.substring(line.lastIndexOf(' ') + 1);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    private static int freePort() throws java.io.IOException {
+        return dev.cohort.cluster.Ports.free(); // below the ephemeral range: see Ports
     }
 
     @Override

@@ -50,6 +50,11 @@ class SupervisorProcessTest {
 
     private static boolean on(String pid, String node) { return pid.startsWith("<" + node + "."); }
 
+    /** The ids of {@code children} (id to pid) that run on {@code node}, sorted. */
+    private static List<String> idsOn(Map<String, String> children, String node) {
+        return children.entrySet().stream().filter(e -> on(e.getValue(), node)).map(Map.Entry::getKey).sorted().toList();
+    }
+
     @Test
     void aLostNodesChildrenRestartOnSurvivorsExactlyOnceButNotTemporaryOrFinishedTransientOnes() throws Exception {
         try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
@@ -58,9 +63,9 @@ class SupervisorProcessTest {
             Map<String, String> permanent = startChildren(a, "p", "permanent", 30);
             Map<String, String> transients = startChildren(b, "t", "transient", 12);
             Map<String, String> temporary = startChildren(a, "tmp", "temporary", 12);
-            List<String> onC = new ArrayList<>(permanent.entrySet().stream().filter(e -> on(e.getValue(), cName)).map(Map.Entry::getKey).toList());
-            List<String> transientOnC = transients.entrySet().stream().filter(e -> on(e.getValue(), cName)).map(Map.Entry::getKey).toList();
-            List<String> temporaryOnC = temporary.entrySet().stream().filter(e -> on(e.getValue(), cName)).map(Map.Entry::getKey).toList();
+            List<String> onC = idsOn(permanent, cName);
+            List<String> transientOnC = idsOn(transients, cName);
+            List<String> temporaryOnC = idsOn(temporary, cName);
             assertThat(onC).as("the uniform ring gives c some of 30 children").isNotEmpty();
             assertThat(transientOnC).isNotEmpty();
             assertThat(temporaryOnC).isNotEmpty();
@@ -103,7 +108,7 @@ class SupervisorProcessTest {
         try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
             NodeProcess a = nodes.get(0), c = nodes.get(2);
             Map<String, String> children = startChildren(a, "g", "permanent", 30);
-            List<String> onC = children.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).toList();
+            List<String> onC = idsOn(children, nodes.name(2));
             assertThat(onC).isNotEmpty();
             assertThat(c.ask("LEAVE", "LEFT ", WAIT)).isEqualTo("LEFT true");
             // by the time c has left, each of its children was stopped there (terminate ran) ...
@@ -127,7 +132,7 @@ class SupervisorProcessTest {
             nodes.launch(2).awaitLine("READY"::equals, WAIT);
             nodes.awaitMembers(3);
             Map<String, String> after = awaitExactlyOnce(a, children.keySet());
-            List<String> moved = after.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).toList();
+            List<String> moved = idsOn(after, nodes.name(2));
             assertThat(moved).as("children now owned by c by the ring moved there").isNotEmpty();
             for (String id : moved) {
                 NodeProcess old = on(children.get(id), nodes.name(0)) ? a : nodes.get(1);
@@ -163,7 +168,7 @@ class SupervisorProcessTest {
         try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
             NodeProcess a = nodes.get(0), c = nodes.get(2);
             Map<String, String> children = startChildren(a, "h", "permanent", 30);
-            List<String> onC = children.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).toList();
+            List<String> onC = idsOn(children, nodes.name(2));
             c.ask("ISOLATE", "OK", WAIT);
             int lines = a.lines().size();
             // the majority restarts c's children
@@ -188,7 +193,7 @@ class SupervisorProcessTest {
         try (SupervisorNodes nodes = new SupervisorNodes(3).startAll(3)) {
             NodeProcess a = nodes.get(0), c = nodes.get(2);
             Map<String, String> children = startChildren(a, "s", "permanent", 12);
-            String onC = children.entrySet().stream().filter(e -> on(e.getValue(), nodes.name(2))).map(Map.Entry::getKey).findFirst().orElseThrow();
+            String onC = idsOn(children, nodes.name(2)).getFirst();
             awaitExactlyOnce(a, children.keySet());
             NodeProcess b = nodes.get(1);
             c.signal("STOP");

@@ -6,9 +6,7 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Pid;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +34,8 @@ public final class TestCluster implements AutoCloseable {
         return nodes.get(i).node().spawn(self -> { for (;;) self.receive(); });
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    private static int freePort() throws java.io.IOException {
+        return dev.cohort.cluster.Ports.free(); // below the ephemeral range: see Ports
     }
 
     @Override

@@ -127,19 +127,26 @@ final class SuperheroCluster implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return freeRun(1);
     }
 
     /** A base port with it and the three after it free. */
     private static int freeBase() throws IOException {
+        return freeRun(4);
+    }
+
+    /**
+     * The first of {@code n} consecutive ports free a moment ago, below Linux's ephemeral range
+     * (32768 up): a port the kernel hands out as ephemeral may be taken, between the pick and the
+     * bind, by an outgoing connection of a node already started.
+     */
+    private static int freeRun(int n) throws IOException {
         Random r = new Random();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + r.nextInt(30_000);
+            int base = 20_000 + r.nextInt(12_000);
             List<ServerSocket> held = new ArrayList<>();
             try {
-                for (int i = 0; i < 4; i++) held.add(new ServerSocket(base + i, 1, InetAddress.getByName("127.0.0.1")));
+                for (int i = 0; i < n; i++) held.add(new ServerSocket(base + i, 1, InetAddress.getByName("127.0.0.1")));
                 return base;
             } catch (IOException taken) {
                 // try another
@@ -147,6 +154,6 @@ final class SuperheroCluster implements AutoCloseable {
                 for (ServerSocket s : held) s.close();
             }
         }
-        throw new IOException("no four consecutive free ports found");
+        throw new IOException("no " + n + " consecutive free ports found");
     }
 }
