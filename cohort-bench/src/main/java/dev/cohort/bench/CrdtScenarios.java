@@ -30,7 +30,7 @@ final class CrdtScenarios {
     /** Identical 100,000-key runs before the measured one: a node JVM is seconds old and still compiling. */
     private static final int WARMUP_RUNS = Integer.getInteger("cohort.bench.warmups", 3);
 
-    static final String CARRIERS = String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / 3));
+    static final String CARRIERS = System.getProperty("cohort.bench.carriers", String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / 3)));
 
     private static final List<List<String>> OUTPUT = new CopyOnWriteArrayList<>();
 
