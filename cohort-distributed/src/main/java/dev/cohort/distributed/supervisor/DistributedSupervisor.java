@@ -12,6 +12,7 @@ import dev.cohort.server.GenServer;
 import dev.cohort.server.StartOptions;
 import dev.cohort.supervisor.ChildSpec;
 import dev.cohort.supervisor.DynamicSupervisor;
+import dev.cohort.supervisor.Restart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,15 +104,16 @@ public final class DistributedSupervisor implements AutoCloseable {
     public Pid startChild(String id, String factory, Object arg) {
         Objects.requireNonNull(id, "id");
         checkOpen();
+        if (!core.factories.containsKey(factory)) throw new IllegalArgumentException("no child factory " + factory + " is defined on " + core.me);
         byte[] argBytes = arg == null ? new byte[0] : core.serializer.serialize(arg);
-        ChildSpec spec = core.spec(factory, argBytes);
         ChildRecord known = core.records.get(id);
         if (known != null) throw new IllegalStateException("child " + id + " already exists, owned by " + known.owner());
         List<String> alive = core.aliveMembers();
         String target = alive.isEmpty() ? null : core.strategy.placeNew(id, alive);
         if (target == null) throw new IllegalStateException("supervisor " + core.name + ": no member may start child " + id
                 + " (alive members " + alive + "; the strategy refused)");
-        ChildRecord record = new ChildRecord(id, factory, argBytes, spec.restart(), target, null);
+        // the owner makes the spec (and records its restart type): the factory runs only there
+        ChildRecord record = new ChildRecord(id, factory, argBytes, Restart.PERMANENT, target, null);
         Object answer = target.equals(core.me)
                 ? core.cluster.node().call(server, new SupervisorServer.StartChild(record), callTimeout)
                 : core.cluster.node().call(Address.remote(core.serverName, target), tagged(SupervisorServer.START, core.codec.encode(record)), callTimeout);

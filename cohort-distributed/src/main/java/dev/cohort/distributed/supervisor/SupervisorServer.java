@@ -147,7 +147,11 @@ final class SupervisorServer implements GenServer<Void> {
         }
     }
 
-    /** Starts {@code c} on this node and records this node as its owner; throws if its start fails. */
+    /**
+     * Starts {@code c} on this node and records this node as its owner, with the restart type of
+     * the spec its factory makes here (a new child's record arrives with a placeholder); throws if
+     * its start fails.
+     */
     private Pid startHere(ChildRecord c) {
         ChildSpec spec = core.spec(c.factory(), c.arg());
         Pid pid;
@@ -157,9 +161,10 @@ final class SupervisorServer implements GenServer<Void> {
             throw new IllegalStateException("child " + c.id() + " failed to start: " + e, e);
         }
         if (pid == null) throw new IllegalStateException("child " + c.id() + " start returned no pid");
-        local.put(c.id(), new Running(c, pid, spec.shutdown()));
+        ChildRecord running = new ChildRecord(c.id(), c.factory(), c.arg(), spec.restart(), core.me, pid);
+        local.put(c.id(), new Running(running, pid, spec.shutdown()));
         idOf.put(pid, c.id());
-        core.map.put(c.key(), c.ownedBy(core.me, pid));
+        core.map.put(running.key(), running);
         return pid;
     }
 
