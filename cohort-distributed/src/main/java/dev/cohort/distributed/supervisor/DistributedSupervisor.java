@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -316,7 +317,7 @@ public final class DistributedSupervisor implements AutoCloseable {
             SupervisorCore core = new SupervisorCore(cluster, name, strategy, redistribution == Redistribution.ACTIVE, members,
                     spec.maxChildren(), spec.maxRestarts(), spec.period(), spec.extraArgs(), Map.copyOf(factories), serializer);
             core.map = ReplicatedMap.start(cluster, "supervisor." + name, core.codec, String.class, Object.class, mapOptions);
-            AtomicPid serverPid = new AtomicPid();
+            AtomicReference<Pid> serverPid = new AtomicReference<>(); // set once the server runs; until then its init settles everything
             core.map.subscribe(change -> {
                 String key = change.key();
                 Object after = change.after().orElse(null);
@@ -329,17 +330,13 @@ public final class DistributedSupervisor implements AutoCloseable {
                     if (after instanceof Member m) core.members.put(node, m);
                     else core.members.remove(node);
                 }
-                Pid p = serverPid.pid;
+                Pid p = serverPid.get();
                 if (p != null) cluster.node().send(p, new SupervisorServer.Changed(key));
             });
             Pid pid = GenServer.start(cluster.node(), new SupervisorServer(core), StartOptions.named(core.serverName));
-            serverPid.pid = pid;
+            serverPid.set(pid);
             cluster.onNodeEvent(e -> cluster.node().send(pid, new SupervisorServer.Changed("node")));
             return new DistributedSupervisor(core, pid, callTimeout);
-        }
-
-        private static final class AtomicPid {
-            volatile Pid pid;
         }
     }
 }

@@ -70,6 +70,8 @@ final class SupervisorServer implements GenServer<Void> {
     private final Map<Pid, String> idOf = new HashMap<>();
     private final ArrayDeque<Long> restarts = new ArrayDeque<>();
     private final Map<Pid, Ref> watched = new HashMap<>();
+    /** Monitors on children being stopped, by pid. */
+    private final Map<Pid, Ref> watchedChildren = new HashMap<>();
     /** Failed starts in a row, by child id. */
     private final Map<String, Integer> failures = new HashMap<>();
     /** Ids with a {@link Retry} on its way. */
@@ -406,8 +408,6 @@ final class SupervisorServer implements GenServer<Void> {
             }
         }
     }
-
-    private final Map<Pid, Ref> watchedChildren = new HashMap<>();
 
     @Override
     public void terminate(ExitReason reason, Void state) {

@@ -3,11 +3,10 @@ package dev.cohort.distributed.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cohort.cluster.wire.ForySerializer;
-import dev.cohort.crdt.DeltaCodec;
+import dev.cohort.distributed.testing.CodecFuzz;
 import dev.cohort.process.Pid;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Registrations and keys survive the round trip; damaged bytes only ever fail with {@code Malformed} (100,000 cases). */
@@ -24,24 +23,7 @@ class RegistrationCodecTest {
             seeds.add(b);
             assertThat(codec.decode(b)).isEqualTo(o);
         }
-        Random r = new Random(11);
-        int refused = 0;
-        for (int i = 0; i < 100_000; i++) {
-            byte[] b;
-            if (i % 4 == 0) {
-                b = new byte[r.nextInt(40)];
-                r.nextBytes(b);
-            } else {
-                b = dev.cohort.cluster.wire.Mutations.mutate(r, seeds.get(r.nextInt(seeds.size())));
-            }
-            try {
-                codec.decode(b);
-            } catch (DeltaCodec.Malformed expected) {
-                refused++;
-            } catch (RuntimeException e) {
-                throw new AssertionError("case " + i + ": " + e, e);
-            }
-        }
+        int refused = CodecFuzz.refusals(11, seeds, codec::decode);
         assertThat(refused).isGreaterThan(20_000);
     }
 }

@@ -2,13 +2,10 @@ package dev.cohort.distributed.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cohort.cluster.wire.Mutations;
-import dev.cohort.crdt.DeltaCodec;
+import dev.cohort.distributed.testing.CodecFuzz;
 import dev.cohort.process.Pid;
 import dev.cohort.supervisor.Restart;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,30 +42,7 @@ class SupervisorCodecTest {
         fuzz(List.of(list), SupervisorCodec::decodeChildren);
     }
 
-    private interface Decoder {
-        Object decode(byte[] b) throws DeltaCodec.Malformed;
-    }
-
-    private static void fuzz(List<byte[]> seeds, Decoder decoder) {
-        Random r = new Random(5);
-        int refused = 0;
-        for (int i = 0; i < 100_000; i++) {
-            byte[] b;
-            if (i % 4 == 0) {
-                b = new byte[1 + r.nextInt(40)];
-                r.nextBytes(b);
-            } else {
-                b = Mutations.mutate(r, seeds.get(r.nextInt(seeds.size())));
-                if (b.length == 0) b = new byte[] {0};
-            }
-            try {
-                decoder.decode(b);
-            } catch (DeltaCodec.Malformed expected) {
-                refused++;
-            } catch (RuntimeException e) {
-                throw new AssertionError("case " + i + ": " + e, e);
-            }
-        }
-        assertThat(refused).isGreaterThan(20_000);
+    private static void fuzz(List<byte[]> seeds, CodecFuzz.Decoder decoder) {
+        assertThat(CodecFuzz.refusals(5, seeds, decoder)).isGreaterThan(20_000);
     }
 }
