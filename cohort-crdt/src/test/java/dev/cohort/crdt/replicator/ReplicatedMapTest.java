@@ -78,11 +78,12 @@ class ReplicatedMapTest {
             await().atMost(WAIT).until(() -> nodes.get(0).connectedNodes().size() == 2);
         }
         await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.toMap().equals(expected)));
-        // only the three live incarnations remain in every context
-        await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.stats().replicaIds().size() <= 3));
+        // only ids of live incarnations remain in every context (n1 and the last n2 wrote nothing,
+        // so a context may hold fewer than three: counting ids would pass with an old one left)
+        Set<String> liveIds = new java.util.HashSet<>();
+        maps.forEach(m -> liveIds.add(m.stats().replicaId()));
+        await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> liveIds.containsAll(m.stats().replicaIds())));
         assertThat(maps.get(0).stats().retiredIds()).isGreaterThanOrEqualTo(3);
-        String liveId2 = maps.get(2).stats().replicaId();
-        assertThat(maps.get(0).stats().replicaIds()).allMatch(id -> !id.startsWith("n2@") || id.equals(liveId2));
 
         // node 2 leaves for good: after retireAfter its id goes too, its keys stay
         nodes.get(2).close();
