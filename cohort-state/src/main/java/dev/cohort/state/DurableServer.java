@@ -46,6 +46,7 @@ final class DurableServer<S> implements GenServer<S> {
         if (epoch != -1) throw new IllegalStateException("a durable server for " + key + " serves one process: make a new one per start");
         this.self = self;
         self.trapExit(true);
+        logic.beforeRestore(self);
         StateStore.Acquired acquired = persistence.store().acquire(key);
         epoch = acquired.epoch();
         persistence.restores.increment();
@@ -156,6 +157,7 @@ final class DurableServer<S> implements GenServer<S> {
         } catch (Exception e) {
             throw new StateUnreadableException(where + " cannot be decoded: " + e.getMessage(), e);
         }
+        if (value == null) throw new StateUnreadableException(where + " cannot be decoded: it reads as null", null);
         if (stored.version() < version) {
             StateUpgrade upgrade = persistence.upgrade();
             if (upgrade == null) {

@@ -23,6 +23,13 @@ public interface StatefulServer<S> {
     S initial(String key);
 
     /**
+     * Runs first, before the key is acquired: claim the process's name here (in a distributed
+     * registry, say). A start that fails here has acquired nothing, so it has fenced no running
+     * incarnation. Default: nothing.
+     */
+    default void beforeRestore(ProcessContext self) throws Exception {}
+
+    /**
      * Runs after the state was restored (or made {@link #initial}) and before any message;
      * register a name or start timers here. Default: keep the state.
      *

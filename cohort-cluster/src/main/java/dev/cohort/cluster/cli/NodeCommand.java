@@ -118,7 +118,9 @@ public class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterNode cluster = builder(spec.commandLine()).start();
+        ClusterNode.Builder b = builder(spec.commandLine());
+        configure(b);
+        ClusterNode cluster = b.start();
         System.out.println("node " + cluster.name() + " is up (" + cluster.discovery().describe() + ")");
         cluster.onNodeEvent(e -> System.out.println((e.up() ? "UP " : "DOWN ") + e.node()));
         for (String n : cluster.connectedNodes()) System.out.println("UP " + n);
@@ -128,6 +130,9 @@ public class NodeCommand implements Callable<Integer> {
         new CountDownLatch(1).await();
         return 0;
     }
+
+    /** Hook for subclasses that set more of the node before it starts (its serializer, say). */
+    protected void configure(ClusterNode.Builder builder) {}
 
     /** Hook for subclasses that run something on the started node. */
     protected void running(ClusterNode cluster) throws Exception {}
