@@ -58,6 +58,27 @@ final class StateCluster implements AutoCloseable {
         p.awaitLine("READY"::equals, WAIT);
     }
 
+    /** These nodes as the drill drives them: kill -9, or LEAVE (hand over, then exit), then restart. */
+    dev.cohort.state.cli.HandoffDrill.Nodes drillNodes() {
+        return new dev.cohort.state.cli.HandoffDrill.Nodes() {
+            @Override public int indexOf(String node) { return StateCluster.this.indexOf(node); }
+
+            @Override public int size() { return nodes.size(); }
+
+            @Override public void kill(int i) { nodes.get(i).kill9(); }
+
+            @Override
+            public void stop(int i) throws IOException {
+                NodeProcess p = nodes.get(i);
+                p.command("LEAVE");
+                p.awaitLine(l -> l.startsWith("LEFT "), WAIT);
+                await().atMost(WAIT).until(() -> !p.isAlive());
+            }
+
+            @Override public void restart(int i) throws IOException { StateCluster.this.restart(i); }
+        };
+    }
+
     /** Every node's printed lines (the last 60 of each), for a failure message. */
     String dump() {
         StringBuilder b = new StringBuilder();
