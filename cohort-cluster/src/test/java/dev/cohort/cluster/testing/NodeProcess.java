@@ -76,7 +76,7 @@ public final class NodeProcess implements AutoCloseable {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // WARN logs (refusals, conflicts) come out on the same stream as the node's lines
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "-cp", cp, main.getName(),
+                "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-cp", cp, main.getName(),
                 "--name", name, "--port", String.valueOf(port), "--cookie", cookie));
         cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
