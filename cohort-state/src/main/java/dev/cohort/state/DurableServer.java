@@ -1,5 +1,7 @@
 package dev.cohort.state;
 
+import dev.cohort.distributed.registry.RegistryConflict;
+import dev.cohort.process.Exit;
 import dev.cohort.process.ExitReason;
 import dev.cohort.process.From;
 import dev.cohort.process.ProcessContext;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * The {@link GenServer} {@link Persistence#server} makes: restores in {@code init}, then runs
  * the user's callbacks and persists the states they return per the write policy (see
  * {@link Persistence} for the guarantees). It traps exits, so a supervisor's shutdown runs
- * {@code terminate} and with it the final flush.
+ * {@code terminate} and with it the final flush. An exit signal from a distributed registry
+ * that kept another holder of the server's name ({@link RegistryConflict}) stops it at once,
+ * without writing: the winner's state is the one that counts.
  */
 final class DurableServer<S> implements GenServer<S> {
     private static final Logger log = LoggerFactory.getLogger(DurableServer.class);
@@ -32,7 +36,7 @@ final class DurableServer<S> implements GenServer<S> {
     private ProcessContext self;
     private long epoch = -1;
     private int pending;          // changes not yet written
-    private boolean flushScheduled, fenced, storeFailed;
+    private boolean flushScheduled, fenced, storeFailed, yielded;
 
     DurableServer(Persistence persistence, String key, Class<S> type, StatefulServer<S> logic) {
         this.persistence = persistence;
@@ -80,6 +84,14 @@ final class DurableServer<S> implements GenServer<S> {
             }
             return Next.noReply(state);
         }
+        if (message instanceof Exit(var from, ExitReason.Custom(RegistryConflict conflict))) {
+            // the registry kept another holder of our name after a partition healed: that one is
+            // authoritative, so this one stops without writing (a trapped exit would otherwise be
+            // a message the logic may ignore, leaving two servers for one key)
+            yielded = true;
+            log.info("{} lost the name {} to {}: stopping without writing", key, conflict.key(), conflict.winner());
+            return Next.stop(new ExitReason.Custom(conflict), state);
+        }
         return settle(logic.handleInfo(message, state), state);
     }
 
@@ -90,7 +102,7 @@ final class DurableServer<S> implements GenServer<S> {
 
     @Override
     public void terminate(ExitReason reason, S state) {
-        if (pending > 0 && !fenced && !storeFailed && !(persistence.policy() instanceof WritePolicy.WriteThrough)) {
+        if (pending > 0 && !fenced && !storeFailed && !yielded && !(persistence.policy() instanceof WritePolicy.WriteThrough)) {
             try {
                 write(state);
             } catch (RuntimeException e) {

@@ -190,6 +190,20 @@ class DurableServerTest {
         assertThat(p.stats().fenced()).isEqualTo(1);
     }
 
+    /** The loser of a registry conflict stops with the conflict as its reason and writes nothing more, even with changes pending. */
+    @Test
+    void aRegistryConflictLoserStopsWithoutWriting() throws Exception {
+        Persistence p = persistence(WritePolicy.writeBehind(Duration.ofHours(1), 1_000));
+        Pid loser = start(p, "jo");
+        node.call(loser, "inc", WAIT);
+        Pid winner = node.spawn(self -> self.receive());
+        var conflict = new dev.cohort.distributed.registry.RegistryConflict("jo", "sessions", winner);
+        node.spawn(self -> self.exit(loser, new ExitReason.Custom(conflict))); // from another process, as the registry sends it
+        await().atMost(WAIT).until(() -> !node.isAlive(loser));
+        assertThat(terminated).containsExactly(new ExitReason.Custom(conflict));
+        assertThat(store.read("jo").get().state()).isEmpty();
+    }
+
     @Test
     void olderStateIsUpgradedAndUnreadableStateStopsTheStartWithAClearError() throws Exception {
         long e = store.acquire("old").epoch();
