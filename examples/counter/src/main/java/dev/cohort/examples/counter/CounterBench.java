@@ -1,0 +1,135 @@
+package dev.cohort.examples.counter;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./cohort bench counter}: W1 of the counter issue. Starts the counter's nodes as OS
+ * processes and drives {@code GET /?user_name=} over 10,000 users with {@link LoadClient} on
+ * loopback (the client shares the machine's cores with the nodes):
+ * <ul>
+ *   <li>{@code W1 single_node_*}: stage simple, one node;</li>
+ *   <li>{@code W1 cluster_*}: stage distributed, three nodes, requests spread over all three (a
+ *       session lives on one node, so most requests cross one node hop);</li>
+ *   <li>{@code W1 handoff_req_per_s}: stage handoff, three nodes, SQLite write-through.</li>
+ * </ul>
+ * Prints {@code scenario figure value unit} lines; {@code ./cohort bench counter single|cluster|handoff} runs one.
+ */
+public final class CounterBench {
+    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+    private static final int USERS = 10_000, CONNECTIONS = 32;
+    private static final Duration WARMUP = Duration.ofSeconds(8), MEASURE = Duration.ofSeconds(10);
+
+    private CounterBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+        List<String> which = args.length > 0 ? List.of(args) : List.of("single", "cluster", "handoff");
+        for (String w : which) {
+            switch (w) {
+                case "single" -> {
+                    LoadClient.Result r = scenario(Stage.SIMPLE, 1);
+                    figure("single_node_req_per_s", r.requestsPerSecond(), "req/s");
+                    figure("single_node_p99_ms", r.p99Ms(), "ms");
+                    figure("single_node_errors", r.errors(), "requests");
+                }
+                case "cluster" -> {
+                    LoadClient.Result r = scenario(Stage.DISTRIBUTED, 3);
+                    figure("cluster_req_per_s", r.requestsPerSecond(), "req/s");
+                    figure("cluster_p99_ms", r.p99Ms(), "ms");
+                    figure("cluster_errors", r.errors(), "requests");
+                }
+                case "handoff" -> {
+                    LoadClient.Result r = scenario(Stage.HANDOFF, 3);
+                    figure("handoff_req_per_s", r.requestsPerSecond(), "req/s");
+                    figure("handoff_p99_ms", r.p99Ms(), "ms");
+                    figure("handoff_errors", r.errors(), "requests");
+                }
+                default -> {
+                    System.err.println("unknown scenario " + w + " (single, cluster, handoff)");
+                    System.exit(2);
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static LoadClient.Result scenario(Stage stage, int n) throws Exception {
+        System.err.println("# " + stage.label() + ": " + n + " node(s), " + CONNECTIONS + " connections, " + USERS + " users");
+        Path dir = Files.createTempDirectory("cohort-bench-counter");
+        int[] ports = new int[n], http = new int[n];
+        for (int i = 0; i < n; i++) {
+            ports[i] = freePort();
+            http[i] = freePort();
+        }
+        StringBuilder seeds = new StringBuilder();
+        for (int p : ports) seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
+        List<Process> nodes = new ArrayList<>();
+        List<List<String>> outputs = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms512m", "-Xmx1g",
+                        "-cp", System.getProperty("java.class.path"), CounterApp.class.getName(), "node", "--stage", stage.label(),
+                        "--name", (char) ('a' + i) + "@127.0.0.1", "--port", String.valueOf(ports[i]), "--http-port", String.valueOf(http[i]),
+                        "--seeds", seeds.toString(), "--store", "sqlite:" + dir.resolve("counter.db")));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                STARTED.add(p);
+                nodes.add(p);
+                List<String> lines = new CopyOnWriteArrayList<>();
+                outputs.add(lines);
+                Thread.ofVirtual().start(() -> {
+                    try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String l; (l = r.readLine()) != null; ) lines.add(l);
+                    } catch (Exception ignored) {
+                        // the node ended
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            for (int i = 0; i < n; i++) {
+                List<String> lines = outputs.get(i);
+                while (lines.stream().noneMatch(l -> l.startsWith("COUNTER READY"))
+                        || lines.stream().filter(l -> l.startsWith("UP ")).count() < n - 1) {
+                    if (System.nanoTime() > deadline || !nodes.get(i).isAlive()) throw new IllegalStateException("node did not come up: " + lines);
+                    Thread.sleep(20); // a launcher polling another process's output
+                }
+            }
+            List<Integer> httpPorts = new ArrayList<>();
+            for (int p : http) httpPorts.add(p);
+            return LoadClient.run(httpPorts, CONNECTIONS, USERS, WARMUP, MEASURE);
+        } finally {
+            for (Process p : nodes) p.destroyForcibly();
+            for (Process p : nodes) p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void figure(String name, double value, String unit) {
+        String v = value == Math.rint(value) ? String.valueOf((long) value) : String.format("%.2f", value);
+        System.out.println("W1 " + name + " " + v + " " + unit);
+        System.out.flush();
+    }
+
+    private static int freePort() throws Exception {
+        java.util.Random r = new java.util.Random();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = 20_000 + r.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IllegalStateException("no free port found between 20000 and 32000");
+    }
+}

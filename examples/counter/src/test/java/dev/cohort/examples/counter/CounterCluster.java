@@ -1,0 +1,96 @@
+package dev.cohort.examples.counter;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.cohort.cluster.testing.NodeProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Counter nodes as OS processes on 127.0.0.1 (free cluster and HTTP ports), and an HTTP client
+ * for them. Closing kills every process.
+ */
+final class CounterCluster implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pattern VISITED = Pattern.compile("User (\\S+) visited site (\\d+) times\\.");
+    final List<NodeProcess> nodes = new ArrayList<>();
+    final int[] httpPorts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    CounterCluster(Stage stage, int n, String... extra) throws Exception {
+        int[] ports = new int[n];
+        httpPorts = new int[n];
+        for (int i = 0; i < n; i++) {
+            ports[i] = dev.cohort.cluster.Ports.free();
+            httpPorts[i] = dev.cohort.cluster.Ports.free();
+        }
+        StringBuilder seeds = new StringBuilder();
+        for (int p : ports) seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
+        for (int i = 0; i < n; i++) {
+            List<String> options = new ArrayList<>(List.of("--stage", stage.label(), "--http-port", String.valueOf(httpPorts[i])));
+            if (stage != Stage.SIMPLE) options.addAll(List.of("--seeds", seeds.toString()));
+            options.addAll(List.of(extra));
+            nodes.add(NodeProcess.startWith(CounterNodeMain.class, (char) ('a' + i) + "@127.0.0.1", ports[i], "counter", options));
+        }
+        for (NodeProcess p : nodes) p.awaitLine(l -> l.startsWith("COUNTER READY"), WAIT);
+        if (stage != Stage.SIMPLE) {
+            for (NodeProcess p : nodes) await().atMost(WAIT).until(() -> p.lines().stream().filter(l -> l.startsWith("UP ")).count() >= n - 1);
+        }
+    }
+
+    int indexOf(String node) {
+        for (int i = 0; i < nodes.size(); i++) if (nodes.get(i).name.equals(node)) return i;
+        throw new IllegalArgumentException(node);
+    }
+
+    /** Starts node {@code i} again (same name and ports) and waits until it serves. */
+    void restart(int i) throws IOException {
+        NodeProcess p = nodes.get(i).restart();
+        nodes.set(i, p);
+        p.awaitLine(l -> l.startsWith("COUNTER READY"), WAIT);
+    }
+
+    HttpResponse<String> get(int node, String pathAndQuery, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + pathAndQuery)).timeout(WAIT);
+        if (accept != null) b.header("Accept", accept);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Visits {@code user} on node {@code i} and returns the count the page shows; fails on anything but 200. */
+    long visit(int i, String user) throws Exception {
+        HttpResponse<String> r = get(i, "/?user_name=" + user, null);
+        if (r.statusCode() != 200) throw new AssertionError("visit of " + user + " on " + nodes.get(i).name + ": " + r.statusCode() + " " + r.body());
+        Matcher m = VISITED.matcher(r.body());
+        if (!m.find() || !m.group(1).equals(user)) throw new AssertionError("no visit line in " + r.body());
+        return Long.parseLong(m.group(2));
+    }
+
+    /** The dashboard of node {@code i}, one line per session: {@code NAME: N (node)}. */
+    List<String> dashboard(int i) throws Exception {
+        String body = get(i, "/", null).body();
+        int start = body.indexOf("<pre>"), end = body.indexOf("</pre>");
+        if (start < 0) return List.of();
+        return List.of(body.substring(start + 5, end).strip().split("\n"));
+    }
+
+    /** The node hosting {@code user}'s session, from node {@code i}'s JSON answer to a visit. */
+    String hostOf(int i, String user) throws Exception {
+        String body = get(i, "/api/sessions", null).body();
+        Matcher m = Pattern.compile("\\{\"user\":\"" + Pattern.quote(user) + "\",\"visits\":-?\\d+,\"node\":\"([^\"]+)\"}").matcher(body);
+        if (!m.find()) throw new AssertionError(user + " not in " + body);
+        return m.group(1);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(NodeProcess::close);
+    }
+}
