@@ -23,17 +23,29 @@ import java.util.concurrent.TimeUnit;
  *       session lives on one node, so most requests cross one node hop);</li>
  *   <li>{@code W1 handoff_req_per_s}: stage handoff, three nodes, SQLite write-through.</li>
  * </ul>
+ * Each scenario first visits every user once (which starts the 10,000 sessions; its rate is
+ * printed as {@code W1 STAGE_first_visits_per_s}), then warms up 5 s and measures 10 s of visits
+ * to uniformly random users.
  * Prints {@code scenario figure value unit} lines; {@code ./cohort bench counter single|cluster|handoff} runs one.
  */
 public final class CounterBench {
     private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
-    private static final int USERS = 10_000, CONNECTIONS = 32;
-    private static final Duration WARMUP = Duration.ofSeconds(8), MEASURE = Duration.ofSeconds(10);
+    private static final int USERS = Integer.getInteger("cohort.bench.users", 10_000), CONNECTIONS = 32;
+    private static final Duration WARMUP = Duration.ofSeconds(5), MEASURE = Duration.ofSeconds(10);
 
     private CounterBench() {}
 
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+        if (args.length > 1 && args[0].equals("load")) { // drive running nodes: load PORT [PORT...]
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) ports.add(Integer.parseInt(args[i]));
+            System.out.println("W1 first_visits_per_s " + Math.round(LoadClient.firstVisits(ports, CONNECTIONS, USERS)) + " req/s");
+            LoadClient.Result r = LoadClient.run(ports, CONNECTIONS, USERS, WARMUP, MEASURE);
+            figure("req_per_s", r.requestsPerSecond(), "req/s");
+            figure("p99_ms", r.p99Ms(), "ms");
+            System.exit(0);
+        }
         List<String> which = args.length > 0 ? List.of(args) : List.of("single", "cluster", "handoff");
         for (String w : which) {
             switch (w) {
@@ -107,6 +119,8 @@ public final class CounterBench {
             }
             List<Integer> httpPorts = new ArrayList<>();
             for (int p : http) httpPorts.add(p);
+            double first = LoadClient.firstVisits(httpPorts, CONNECTIONS, USERS);
+            System.out.println("W1 " + stage.label() + "_first_visits_per_s " + Math.round(first) + " req/s");
             return LoadClient.run(httpPorts, CONNECTIONS, USERS, WARMUP, MEASURE);
         } finally {
             for (Process p : nodes) p.destroyForcibly();

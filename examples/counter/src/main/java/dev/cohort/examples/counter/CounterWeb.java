@@ -26,6 +26,9 @@ final class CounterWeb {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            // handlers block on calls to session processes: on virtual threads, the answer wakes
+            // a virtual thread on a carrier instead of an OS thread
+            config.concurrency.useVirtualThreads = true;
             config.routes.get("/", ctx -> {
                 if (ctx.queryParamMap().containsKey("user_name")) visit(ctx, nodeName, sessions, wantsJson(ctx));
                 else dashboard(ctx, nodeName, sessions, wantsJson(ctx));

@@ -26,6 +26,38 @@ final class LoadClient {
 
     private LoadClient() {}
 
+    /**
+     * Visits every user once (spread over the connections), so that each has a session; returns
+     * how many first visits per second that took (each starts a session).
+     */
+    static double firstVisits(List<Integer> ports, int connections, int users) throws Exception {
+        AtomicLong next = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            int port = ports.get(c % ports.size());
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (Socket s = new Socket()) {
+                    s.setTcpNoDelay(true);
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                    s.setSoTimeout(60_000);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = new BufferedInputStream(s.getInputStream(), 16_384);
+                    for (long u; (u = next.getAndIncrement()) < users; ) {
+                        out.write(("GET /?user_name=u" + u + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        int status = readResponse(in);
+                        if (status != 200) throw new IOException("first visit of u" + u + ": status " + status);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        return users / ((System.nanoTime() - t0) / 1e9);
+    }
+
     static Result run(List<Integer> ports, int connections, int users, Duration warmup, Duration measure) throws Exception {
         AtomicBoolean measuring = new AtomicBoolean(), stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -25,7 +24,8 @@ final class VisitLoop {
      * @param start starts the user's session and returns it, or null if another start won (then it is looked up again)
      */
     static Sessions.Visited visit(Messenger via, String user, Function<String, Pid> whereis, Function<String, Pid> start) {
-        Session.Visit visit = new Session.Visit(UUID.randomUUID().toString());
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        Session.Visit visit = new Session.Visit(Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong())); // 128 random bits
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         long backoffMs = 1;
         RuntimeException last = null;
