@@ -71,7 +71,9 @@ final class CounterDemo implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         for (int i = 0; i < n; i++) {
             Path log = logs.resolve(letter(i) + ".log");
-            while (!Files.exists(log) || !Files.readString(log).contains("COUNTER READY")) {
+            // serving, and (from stage clustered on) connected to every other node
+            while (!Files.exists(log) || !Files.readString(log).contains("COUNTER READY")
+                    || (s != Stage.SIMPLE && Files.readString(log).lines().filter(l -> l.startsWith("UP ")).count() < n - 1)) {
                 for (Process p : started) if (!p.isAlive()) return failed(n);
                 if (System.nanoTime() > deadline) return failed(n);
                 Thread.sleep(100); // polling a log file for a human-facing launcher; tests wait on conditions
