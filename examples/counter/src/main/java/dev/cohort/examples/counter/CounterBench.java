@@ -31,6 +31,13 @@ import java.util.concurrent.TimeUnit;
 public final class CounterBench {
     private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
     private static final int USERS = Integer.getInteger("cohort.bench.users", 10_000), CONNECTIONS = 32;
+    /**
+     * Carrier threads per node JVM (virtual-thread scheduler parallelism), {@code
+     * -Dcohort.bench.carriers}; default: the cores. One carrier per node (the CRDT benches' lever)
+     * made W1 slower here: single node 8.7 k req/s instead of 14 k, three nodes 1.3 k instead of 2.9 k.
+     */
+    private static final String CARRIERS = System.getProperty("cohort.bench.carriers",
+            String.valueOf(Runtime.getRuntime().availableProcessors()));
     private static final Duration WARMUP = Duration.ofSeconds(5), MEASURE = Duration.ofSeconds(10);
 
     private CounterBench() {}
@@ -92,6 +99,7 @@ public final class CounterBench {
             for (int i = 0; i < n; i++) {
                 List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                         "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms512m", "-Xmx1g",
+                        "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS,
                         "-cp", System.getProperty("java.class.path"), CounterApp.class.getName(), "node", "--stage", stage.label(),
                         "--name", (char) ('a' + i) + "@127.0.0.1", "--port", String.valueOf(ports[i]), "--http-port", String.valueOf(http[i]),
                         "--seeds", seeds.toString(), "--store", "sqlite:" + dir.resolve("counter.db")));
