@@ -1,0 +1,113 @@
+package dev.cohort.observer;
+
+import dev.cohort.cluster.ClusterNode;
+import dev.cohort.process.ExitReason;
+import dev.cohort.process.Node;
+import dev.cohort.process.Pid;
+import dev.cohort.process.ProcessInfo;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The observer's HTTP routes (see {@link Observer}). */
+final class ObserverWeb {
+    private ObserverWeb() {}
+
+    static Javalin start(ClusterNode cluster, ClusterView view, PrometheusMeterRegistry metrics, String host, int port, String token) {
+        Node node = cluster.node();
+        return Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/api/node", ctx -> json(ctx, nodeJson(cluster)));
+            config.routes.get("/api/cluster", ctx -> json(ctx, clusterJson(cluster, view)));
+            config.routes.get("/api/processes", ctx -> json(ctx, processesJson(node, ctx.queryParam("q"))));
+            config.routes.post("/api/processes/{pid}/kill", ctx -> kill(ctx, node, token));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().equals("Not Found")) ctx.result("not found\n");
+            });
+        }).start();
+    }
+
+    private static void json(Context ctx, String body) {
+        ctx.contentType("application/json").result(body);
+    }
+
+    static String nodeJson(ClusterNode cluster) {
+        Runtime rt = Runtime.getRuntime();
+        return "{\"name\":" + str(cluster.name()) + ",\"uptime_ms\":" + ManagementFactory.getRuntimeMXBean().getUptime()
+                + ",\"processes\":" + cluster.node().processCount() + ",\"heap_used_bytes\":" + (rt.totalMemory() - rt.freeMemory())
+                + ",\"heap_max_bytes\":" + rt.maxMemory() + ",\"discovery\":" + str(cluster.discovery().describe()) + "}";
+    }
+
+    static String clusterJson(ClusterNode cluster, ClusterView view) {
+        StringBuilder b = new StringBuilder("{\"self\":" + str(cluster.name()) + ",\"nodes\":[");
+        boolean first = true;
+        for (ClusterView.NodeState s : view.nodes().values()) {
+            b.append(first ? "" : ",").append("{\"name\":").append(str(s.node())).append(",\"state\":").append(str(s.up() ? "up" : "down"))
+                    .append(",\"since_ms\":").append(s.sinceMillis()).append('}');
+            first = false;
+        }
+        return b.append("]}").toString();
+    }
+
+    static String processesJson(Node node, String query) {
+        String q = query == null ? null : query.toLowerCase(Locale.ROOT);
+        List<String> rows = new ArrayList<>();
+        for (Pid p : node.processes()) {
+            var info = node.info(p);
+            if (info.isEmpty()) continue; // ended meanwhile
+            ProcessInfo i = info.get();
+            String name = i.registeredName();
+            if (q != null && !p.toString().toLowerCase(Locale.ROOT).contains(q) && (name == null || !name.toLowerCase(Locale.ROOT).contains(q))) continue;
+            StringBuilder links = new StringBuilder("[");
+            for (Pid l : i.links()) links.append(links.length() > 1 ? "," : "").append(str(l.toString()));
+            rows.add("{\"pid\":" + str(p.toString()) + ",\"name\":" + (name == null ? "null" : str(name)) + ",\"mailbox\":" + i.messageQueueLength()
+                    + ",\"links\":" + links.append(']') + ",\"monitors\":" + i.monitors() + ",\"traps_exits\":" + i.trapsExits() + "}");
+        }
+        return "{\"node\":" + str(node.name()) + ",\"processes\":[" + String.join(",", rows) + "]}";
+    }
+
+    private static void kill(Context ctx, Node node, String token) {
+        String auth = ctx.header("Authorization");
+        if (token == null) {
+            ctx.status(403).result("this observer is read-only: start it with a token to allow kills\n");
+            return;
+        }
+        if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8), ("Bearer " + token).getBytes(StandardCharsets.UTF_8))) {
+            ctx.status(403).result("a kill needs the header Authorization: Bearer TOKEN\n");
+            return;
+        }
+        Pid target = null;
+        String wanted = ctx.pathParam("pid");
+        for (Pid p : node.processes()) if (p.toString().equals(wanted)) target = p;
+        if (target == null) {
+            ctx.status(404).result("no process " + wanted + " on " + node.name() + "\n");
+            return;
+        }
+        node.exit(target, ExitReason.KILL);
+        json(ctx, "{\"killed\":" + str(target.toString()) + "}");
+    }
+
+    static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
