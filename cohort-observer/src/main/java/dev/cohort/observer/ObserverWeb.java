@@ -14,26 +14,69 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import io.javalin.websocket.WsContext;
 
 /** The observer's HTTP routes (see {@link Observer}). */
 final class ObserverWeb {
     private ObserverWeb() {}
 
-    static Javalin start(ClusterNode cluster, ClusterView view, PrometheusMeterRegistry metrics, String host, int port, String token) {
+    static Javalin start(ClusterNode cluster, ClusterView view, PrometheusMeterRegistry metrics, String host, int port, String token,
+            java.util.concurrent.atomic.AtomicBoolean open, java.util.function.Supplier<java.util.Map<Pid, String>> names) {
         Node node = cluster.node();
+        String page = page();
+        Set<WsContext> pages = ConcurrentHashMap.newKeySet();
+        // one snapshot a second to the open pages; nothing at all while no page is open
+        Thread.ofVirtual().name("cohort-observer-push").start(() -> {
+            while (open.get()) {
+                if (!pages.isEmpty()) {
+                    String snapshot = "{\"node\":" + nodeJson(cluster) + ",\"cluster\":" + clusterJson(cluster, view)
+                            + ",\"processes\":" + processesJson(node, null, names.get()) + "}";
+                    for (WsContext ws : pages) {
+                        try {
+                            if (ws.session.isOpen()) ws.send(snapshot);
+                            else pages.remove(ws);
+                        } catch (RuntimeException e) {
+                            pages.remove(ws);
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(1_000); // the page's refresh period
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         return Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.ws("/ws", ws -> {
+                ws.onConnect(pages::add);
+                ws.onClose(pages::remove);
+                ws.onError(pages::remove);
+            });
             config.routes.get("/api/node", ctx -> json(ctx, nodeJson(cluster)));
             config.routes.get("/api/cluster", ctx -> json(ctx, clusterJson(cluster, view)));
-            config.routes.get("/api/processes", ctx -> json(ctx, processesJson(node, ctx.queryParam("q"))));
+            config.routes.get("/api/processes", ctx -> json(ctx, processesJson(node, ctx.queryParam("q"), names.get())));
             config.routes.post("/api/processes/{pid}/kill", ctx -> kill(ctx, node, token));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().equals("Not Found")) ctx.result("not found\n");
             });
         }).start();
+    }
+
+    private static String page() {
+        try (var in = ObserverWeb.class.getResourceAsStream("/observer/index.html")) {
+            if (in == null) throw new IllegalStateException("observer page missing from the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void json(Context ctx, String body) {
@@ -58,14 +101,16 @@ final class ObserverWeb {
         return b.append("]}").toString();
     }
 
-    static String processesJson(Node node, String query) {
+    static String processesJson(Node node, String query, java.util.Map<Pid, String> names) {
         String q = query == null ? null : query.toLowerCase(Locale.ROOT);
         List<String> rows = new ArrayList<>();
-        for (Pid p : node.processes()) {
+        List<Pid> pids = new ArrayList<>(node.processes());
+        java.util.Collections.sort(pids);
+        for (Pid p : pids) {
             var info = node.info(p);
             if (info.isEmpty()) continue; // ended meanwhile
             ProcessInfo i = info.get();
-            String name = i.registeredName();
+            String name = i.registeredName() != null ? i.registeredName() : names.get(p);
             if (q != null && !p.toString().toLowerCase(Locale.ROOT).contains(q) && (name == null || !name.toLowerCase(Locale.ROOT).contains(q))) continue;
             StringBuilder links = new StringBuilder("[");
             for (Pid l : i.links()) links.append(links.length() > 1 ? "," : "").append(str(l.toString()));

@@ -106,6 +106,27 @@ class ObserverProcessTest {
         await().atMost(WAIT).until(() -> get(0, "/api/cluster").body().contains("{\"name\":\"c@127.0.0.1\",\"state\":\"down\""));
     }
 
+    /** The page is served, and an open WebSocket receives a snapshot of node, cluster and processes. */
+    @Test
+    void thePageGetsLiveSnapshotsOverTheWebSocket() throws Exception {
+        start();
+        assertThat(get(1, "/").body()).contains("<title>Cohort observer</title>", "new WebSocket");
+        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+        StringBuilder partial = new StringBuilder();
+        var ws = http.newWebSocketBuilder().buildAsync(URI.create(urls.get(1).replace("http://", "ws://") + "/ws"), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) first.complete(partial.toString());
+                w.request(1);
+                return null;
+            }
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        String snapshot = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        ws.abort();
+        assertThat(snapshot).startsWith("{\"node\":{\"name\":\"b@127.0.0.1\"").contains("\"cluster\":{\"self\":\"b@127.0.0.1\"", "\"processes\":{\"node\":");
+    }
+
     /** The Prometheus endpoint parses as the text format and carries the node's meters with the runtime's values. */
     @Test
     void metricsAreInPrometheusTextFormat() throws Exception {

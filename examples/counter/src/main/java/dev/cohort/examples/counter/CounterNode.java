@@ -5,7 +5,11 @@ import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.distributed.registry.DistributedRegistry;
 import dev.cohort.distributed.supervisor.DistributedSupervisor;
+import dev.cohort.observer.Observer;
 import dev.cohort.process.Node;
+import dev.cohort.process.Pid;
+import java.util.HashMap;
+import java.util.Map;
 import dev.cohort.server.GenServer;
 import dev.cohort.state.Persistence;
 import dev.cohort.state.WritePolicy;
@@ -49,6 +53,11 @@ final class CounterNode implements Callable<Integer> {
             description = "handoff stage: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (default: ${DEFAULT-VALUE})")
     String store;
 
+    @Option(names = "--observer-port", description = "serve the observer on this HTTP port (0: a free one; stages clustered and after)")
+    Integer observerPort;
+    @Option(names = "--observer-token", defaultValue = "${env:COHORT_OBSERVER_TOKEN}", description = "token that allows kills from the observer")
+    String observerToken;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     static ForySerializer serializer() {
@@ -69,6 +78,7 @@ final class CounterNode implements Callable<Integer> {
         Sessions sessions;
         DistributedSupervisor supervisor = null;
         if (s == Stage.SIMPLE) {
+            if (observerPort != null) throw new CommandLine.ParameterException(spec.commandLine(), "the observer needs a cluster node: stages clustered and after");
             Node node = Node.builder().name(name).build();
             closing.add(node);
             sessions = new LocalSessions(node);
@@ -79,7 +89,9 @@ final class CounterNode implements Callable<Integer> {
             cluster.onNodeEvent(e -> say((e.up() ? "UP " : "DOWN ") + e.node() + (e.up() ? " connected" : " is unreachable")));
             for (String peer : cluster.connectedNodes()) say("UP " + peer + " connected");
             if (s == Stage.CLUSTERED) {
-                sessions = new LocalSessions(cluster.node());
+                LocalSessions local = new LocalSessions(cluster.node());
+                sessions = local;
+                observe(cluster, local::names, closing);
             } else {
                 DistributedRegistry registry = DistributedRegistry.start(cluster, "counter", serializer());
                 DistributedSupervisor.Builder b = DistributedSupervisor.builder(cluster, "sessions", serializer());
@@ -99,6 +111,13 @@ final class CounterNode implements Callable<Integer> {
                 }
                 supervisor = b.start();
                 sessions = new ClusterSessions(cluster, registry, supervisor);
+                observe(cluster, () -> {
+                    Map<Pid, String> names = new HashMap<>();
+                    registry.entries().forEach((key, r) -> {
+                        if (r.pid().node().equals(name)) names.put(r.pid(), String.valueOf(key));
+                    });
+                    return names;
+                }, closing);
             }
         }
         Javalin web = CounterWeb.start(httpHost, httpPort, name, sessions);
@@ -121,6 +140,13 @@ final class CounterNode implements Callable<Integer> {
         say("COUNTER READY " + name + " " + s.label() + " http://" + httpHost + ":" + httpPort + "/");
         stopped.await();
         return 0;
+    }
+
+    private void observe(ClusterNode cluster, java.util.function.Supplier<Map<Pid, String>> names, List<AutoCloseable> closing) {
+        if (observerPort == null) return;
+        Observer observer = Observer.start(cluster, httpHost, observerPort, observerToken, names);
+        closing.add(observer);
+        say("OBSERVER http://" + httpHost + ":" + observer.port() + "/");
     }
 
     /** One line on standard output, flushed (tests and the demo read it as it comes). */

@@ -34,6 +34,13 @@ final class LocalSessions implements Sessions {
                 new EphemeralServer<>(Session.key(user), new Session(user, Session.Naming.local(registry))))).withRestart(Restart.TRANSIENT);
     }
 
+    /** This node's session processes and their names (for the observer). */
+    Map<Pid, String> names() {
+        Map<Pid, String> out = new HashMap<>();
+        for (Registry.Entry e : registry.select(e -> true)) out.put(e.pid(), String.valueOf(e.key()));
+        return out;
+    }
+
     @Override
     public List<SessionInfo> list() {
         Map<String, Pid> sessions = new HashMap<>();
