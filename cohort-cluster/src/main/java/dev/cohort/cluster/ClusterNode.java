@@ -109,6 +109,9 @@ public final class ClusterNode implements AutoCloseable {
     /** The other nodes currently connected. */
     public Set<String> connectedNodes() { return transport.connectedNodes(); }
 
+    /** Frames and bytes this node exchanged with each other node since it started (for observers). */
+    public java.util.Map<String, FrameRouter.TrafficCount> traffic() { return router.traffic(); }
+
     /**
      * Subscribes to node up/down events (Erlang's {@code monitor_nodes}). Events already past
      * are not replayed: read {@link #connectedNodes()} after subscribing.

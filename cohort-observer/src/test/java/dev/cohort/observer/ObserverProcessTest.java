@@ -133,7 +133,9 @@ class ObserverProcessTest {
         start();
         await().atMost(WAIT).until(() -> parse(get(0, "/metrics").body()).getOrDefault("cohort_nodes_connected", -1.0) == 2.0);
         Map<String, Double> m = parse(get(0, "/metrics").body());
-        assertThat(m).containsKeys("cohort_processes", "cohort_mailbox_length_max", "cohort_nodes_connected",
+        assertThat(m).containsKeys("cohort_processes", "cohort_mailbox_length_max", "cohort_mailbox_length_p99", "cohort_nodes_connected",
+                "cohort_frames_total{direction=\"in\",node=\"b@127.0.0.1\"}", "cohort_frames_total{direction=\"out\",node=\"c@127.0.0.1\"}",
+                "cohort_frame_bytes_total{direction=\"in\",node=\"c@127.0.0.1\"}",
                 "cohort_node_events_total{event=\"up\"}", "cohort_node_events_total{event=\"down\"}");
         assertThat(m.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"));
         assertThat(m.get("cohort_node_events_total{event=\"up\"}")).isGreaterThanOrEqualTo(2);

@@ -218,7 +218,40 @@ public final class FrameRouter implements RemoteNodes {
             log.warn("dropped a frame to {}: {}", toNode, e.getMessage());
             return;
         }
+        trafficWith(toNode).out(bytes.length);
         transport.send(toNode, bytes);
+    }
+
+    private final Map<String, Traffic> traffic = new ConcurrentHashMap<>();
+
+    private Traffic trafficWith(String other) {
+        Traffic t = traffic.get(other);
+        return t != null ? t : traffic.computeIfAbsent(other, x -> new Traffic());
+    }
+
+    /** Frames and bytes exchanged with each node since this node started (broadcasts not included). */
+    public Map<String, TrafficCount> traffic() {
+        Map<String, TrafficCount> out = new java.util.TreeMap<>();
+        traffic.forEach((n, t) -> out.put(n, new TrafficCount(t.framesIn.sum(), t.framesOut.sum(), t.bytesIn.sum(), t.bytesOut.sum())));
+        return out;
+    }
+
+    /** Counts of frames and bytes to and from one node. */
+    public record TrafficCount(long framesIn, long framesOut, long bytesIn, long bytesOut) {}
+
+    private static final class Traffic {
+        final java.util.concurrent.atomic.LongAdder framesIn = new java.util.concurrent.atomic.LongAdder(), framesOut = new java.util.concurrent.atomic.LongAdder(),
+                bytesIn = new java.util.concurrent.atomic.LongAdder(), bytesOut = new java.util.concurrent.atomic.LongAdder();
+
+        void in(int bytes) {
+            framesIn.increment();
+            bytesIn.add(bytes);
+        }
+
+        void out(int bytes) {
+            framesOut.increment();
+            bytesOut.add(bytes);
+        }
     }
 
     /** Sends a global-name frame to {@code toNode}; to this node it is handled at once, on the caller's thread. */
@@ -262,6 +295,7 @@ public final class FrameRouter implements RemoteNodes {
 
     /** Handles one frame from {@code fromNode}. Never throws for bad input. */
     public void onFrame(String fromNode, byte[] bytes) {
+        trafficWith(fromNode).in(bytes == null ? 0 : bytes.length);
         Frame frame;
         try {
             frame = codec.decode(bytes);
