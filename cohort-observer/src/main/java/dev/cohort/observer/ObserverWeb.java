@@ -23,19 +23,21 @@ final class ObserverWeb {
     private ObserverWeb() {}
 
     static Javalin start(ClusterNode cluster, ClusterView view, PrometheusMeterRegistry metrics, String host, int port, String token,
-            java.util.concurrent.atomic.AtomicBoolean open, java.util.function.Supplier<java.util.Map<Pid, String>> names) {
+            java.util.concurrent.atomic.AtomicBoolean open, java.util.function.Supplier<java.util.Map<Pid, String>> names,
+            List<Observer.Panel> panels) {
         Node node = cluster.node();
         String page = page();
         Set<WsContext> pages = ConcurrentHashMap.newKeySet();
+        java.util.function.Supplier<String> snapshot = () -> "{\"node\":" + nodeJson(cluster) + ",\"cluster\":" + clusterJson(cluster, view)
+                + ",\"processes\":" + processesJson(node, null, names.get()) + ",\"panels\":" + panelsJson(panels) + "}";
         // one snapshot a second to the open pages; nothing at all while no page is open
         Thread.ofVirtual().name("cohort-observer-push").start(() -> {
             while (open.get()) {
                 if (!pages.isEmpty()) {
-                    String snapshot = "{\"node\":" + nodeJson(cluster) + ",\"cluster\":" + clusterJson(cluster, view)
-                            + ",\"processes\":" + processesJson(node, null, names.get()) + "}";
+                    String text = snapshot.get();
                     for (WsContext ws : pages) {
                         try {
-                            if (ws.session.isOpen()) ws.send(snapshot);
+                            if (ws.session.isOpen()) ws.send(text);
                             else pages.remove(ws);
                         } catch (RuntimeException e) {
                             pages.remove(ws);
@@ -55,11 +57,15 @@ final class ObserverWeb {
             config.startup.showJavalinBanner = false;
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.ws("/ws", ws -> {
-                ws.onConnect(pages::add);
+                ws.onConnect(ctx -> {
+                    ctx.send(snapshot.get()); // a new page shows everything at once
+                    pages.add(ctx);
+                });
                 ws.onClose(pages::remove);
                 ws.onError(pages::remove);
             });
             config.routes.get("/api/node", ctx -> json(ctx, nodeJson(cluster)));
+            config.routes.get("/api/panels", ctx -> json(ctx, "{\"panels\":" + panelsJson(panels) + "}"));
             config.routes.get("/api/cluster", ctx -> json(ctx, clusterJson(cluster, view)));
             config.routes.get("/api/processes", ctx -> json(ctx, processesJson(node, ctx.queryParam("q"), names.get())));
             config.routes.post("/api/processes/{pid}/kill", ctx -> kill(ctx, node, token));
@@ -118,6 +124,27 @@ final class ObserverWeb {
                     + ",\"links\":" + links.append(']') + ",\"monitors\":" + i.monitors() + ",\"traps_exits\":" + i.trapsExits() + "}");
         }
         return "{\"node\":" + str(node.name()) + ",\"processes\":[" + String.join(",", rows) + "]}";
+    }
+
+    static String panelsJson(List<Observer.Panel> panels) {
+        StringBuilder b = new StringBuilder("[");
+        for (Observer.Panel p : panels) {
+            b.append(b.length() > 1 ? "," : "").append("{\"title\":").append(str(p.title())).append(",\"values\":{");
+            java.util.Map<String, ?> values;
+            try {
+                values = p.values().get();
+            } catch (RuntimeException e) {
+                values = java.util.Map.of("error", String.valueOf(e.getMessage()));
+            }
+            boolean first = true;
+            for (var e : new java.util.TreeMap<String, Object>(values).entrySet()) {
+                b.append(first ? "" : ",").append(str(e.getKey())).append(':')
+                        .append(e.getValue() instanceof Number n && Double.isFinite(n.doubleValue()) ? n.toString() : str(String.valueOf(e.getValue())));
+                first = false;
+            }
+            b.append("}}");
+        }
+        return b.append(']').toString();
     }
 
     private static void kill(Context ctx, Node node, String token) {

@@ -96,6 +96,7 @@ class ObserverProcessTest {
         assertThat(killed.body()).contains(spawned);
         await().atMost(WAIT).until(() -> all("\"pid\":\"([^\"]+)\"", get(0, "/api/processes?q=worker").body()).isEmpty());
         assertThat(get(0, "/no/such/page").statusCode()).isEqualTo(404);
+        assertThat(get(0, "/api/panels").body()).isEqualTo("{\"panels\":[]}");
         // odd input: answered, never a crash
         assertThat(get(0, "/api/processes?q=%00%FF" + "x".repeat(5_000)).statusCode()).isEqualTo(200);
         assertThat(post(0, "/api/processes/%25%00/kill", "Bearer " + TOKEN).statusCode()).isBetween(400, 404);

@@ -24,7 +24,7 @@ public final class ObserverNodeMain extends NodeCommand {
     @Override
     protected void running(ClusterNode cluster) {
         if (observerPort == null) return;
-        Observer observer = Observer.start(cluster, observerHost, observerPort, token);
+        Observer observer = Observer.builder(cluster).host(observerHost).port(observerPort).killToken(token).start();
         readCommands(w -> {
             if (w[0].equals("SPAWN") && w.length == 2) {
                 var pid = cluster.node().spawn(self -> {

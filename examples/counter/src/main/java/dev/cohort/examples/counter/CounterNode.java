@@ -91,7 +91,7 @@ final class CounterNode implements Callable<Integer> {
             if (s == Stage.CLUSTERED) {
                 LocalSessions local = new LocalSessions(cluster.node());
                 sessions = local;
-                observe(cluster, local::names, closing);
+                observe(cluster, local::names, Map.of(), closing);
             } else {
                 DistributedRegistry registry = DistributedRegistry.start(cluster, "counter", serializer());
                 DistributedSupervisor.Builder b = DistributedSupervisor.builder(cluster, "sessions", serializer());
@@ -117,7 +117,7 @@ final class CounterNode implements Callable<Integer> {
                         if (r.pid().node().equals(name)) names.put(r.pid(), String.valueOf(key));
                     });
                     return names;
-                }, closing);
+                }, panels(registry, supervisor), closing);
             }
         }
         Javalin web = CounterWeb.start(httpHost, httpPort, name, sessions);
@@ -142,9 +142,34 @@ final class CounterNode implements Callable<Integer> {
         return 0;
     }
 
-    private void observe(ClusterNode cluster, java.util.function.Supplier<Map<Pid, String>> names, List<AutoCloseable> closing) {
+    /** The observer's panels of the distributed stages: the registry, the supervisor, and their replicated maps. */
+    private Map<String, java.util.function.Supplier<Map<String, ?>>> panels(DistributedRegistry registry, DistributedSupervisor supervisor) {
+        Map<String, java.util.function.Supplier<Map<String, ?>>> panels = new java.util.LinkedHashMap<>();
+        panels.put("registry counter", () -> {
+            long here = registry.entries().values().stream().filter(r -> r.pid().node().equals(name)).count();
+            return Map.of("entries", registry.count(), "entries on this node", here);
+        });
+        panels.put("supervisor sessions", () -> {
+            DistributedSupervisor.Stats st = supervisor.stats();
+            Map<String, Object> v = new HashMap<>();
+            v.put("children on this node", st.localChildren());
+            v.put("children in the cluster", st.globalChildren());
+            v.put("orphans (takeovers pending)", st.orphans());
+            st.members().forEach((m, state) -> v.put("member " + m, state.toString()));
+            v.put("map deltas sent", st.map().deltasSent());
+            v.put("map syncs started", st.map().syncsStarted());
+            v.put("map replica ids", st.map().replicaIds().size());
+            return v;
+        });
+        return panels;
+    }
+
+    private void observe(ClusterNode cluster, java.util.function.Supplier<Map<Pid, String>> names,
+            Map<String, java.util.function.Supplier<Map<String, ?>>> panels, List<AutoCloseable> closing) {
         if (observerPort == null) return;
-        Observer observer = Observer.start(cluster, httpHost, observerPort, observerToken, names);
+        Observer.Builder b = Observer.builder(cluster).host(httpHost).port(observerPort).killToken(observerToken).names(names);
+        panels.forEach(b::panel);
+        Observer observer = b.start();
         closing.add(observer);
         say("OBSERVER http://" + httpHost + ":" + observer.port() + "/");
     }

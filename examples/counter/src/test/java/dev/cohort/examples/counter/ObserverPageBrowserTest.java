@@ -55,9 +55,11 @@ class ObserverPageBrowserTest {
                 wait.ignoring(StaleElementReferenceException.class); // the tables are re-rendered every second
                 driver.get(observer);
                 wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
-                assertThat(driver.findElement(By.id("node")).getText()).isEqualTo(host);
+                wait.until(d -> d.findElement(By.id("node")).getText().equals(host));
                 wait.until(d -> d.findElements(By.cssSelector("#cluster td.up")).size() == 3);
                 String before = wait.until(d -> pidOf(d, "session:ana"));
+                // the supervisor's panel counts the four sessions cluster-wide
+                wait.until(d -> d.findElements(By.xpath("//table[@class='panel']//tr[td[1]='children in the cluster' and td[2]='4']")).size() == 1);
                 ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).renameTo(screenshot().toFile());
 
                 ((JavascriptExecutor) driver).executeScript("sessionStorage.setItem('cohort-token', arguments[0])", TOKEN);
