@@ -98,6 +98,7 @@ public final class Observer implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new NodeMetrics(cluster, view).bindTo(metrics);
             java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+            NodeSummary.serve(cluster);
             Javalin web = ObserverWeb.start(cluster, view, metrics, host, port, token, open, names, List.copyOf(panels));
             return new Observer(web, metrics, open);
         }

@@ -96,12 +96,25 @@ final class ObserverWeb {
                 + ",\"heap_max_bytes\":" + rt.maxMemory() + ",\"discovery\":" + str(cluster.discovery().describe()) + "}";
     }
 
+    /** Every node seen, with its state, and for the connected ones that run an observer, their own summary (asked in parallel). */
     static String clusterJson(ClusterNode cluster, ClusterView view) {
+        java.util.Map<String, java.util.concurrent.CompletableFuture<String>> summaries = new java.util.HashMap<>();
+        for (ClusterView.NodeState s : view.nodes().values()) {
+            if (!s.up()) continue;
+            summaries.put(s.node(), s.node().equals(cluster.name())
+                    ? java.util.concurrent.CompletableFuture.completedFuture(nodeJson(cluster))
+                    : java.util.concurrent.CompletableFuture.supplyAsync(() -> NodeSummary.of(cluster, s.node(), java.time.Duration.ofMillis(500)),
+                            r -> Thread.ofVirtual().start(r)));
+        }
         StringBuilder b = new StringBuilder("{\"self\":" + str(cluster.name()) + ",\"nodes\":[");
         boolean first = true;
         for (ClusterView.NodeState s : view.nodes().values()) {
             b.append(first ? "" : ",").append("{\"name\":").append(str(s.node())).append(",\"state\":").append(str(s.up() ? "up" : "down"))
-                    .append(",\"since_ms\":").append(s.sinceMillis()).append('}');
+                    .append(",\"since_ms\":").append(s.sinceMillis());
+            var summary = summaries.get(s.node());
+            String json = summary == null ? null : summary.join();
+            if (json != null) b.append(",\"summary\":").append(json);
+            b.append('}');
             first = false;
         }
         return b.append("]}").toString();

@@ -70,7 +70,9 @@ class ObserverProcessTest {
         for (int i = 0; i < 3; i++) {
             int node = i;
             await().atMost(WAIT).until(() -> all("\"state\":\"(up)\"", get(node, "/api/cluster").body()).size() == 3);
-            assertThat(all("\"name\":\"([^\"]+)\"", get(node, "/api/cluster").body()))
+            // every node runs an observer: each row carries that node's own summary
+            await().atMost(WAIT).until(() -> all("\"summary\":\\{\"name\":\"([^\"]+)\"", get(node, "/api/cluster").body()).size() == 3);
+            assertThat(all("\"name\":\"([^\"]+)\",\"state\"", get(node, "/api/cluster").body()))
                     .containsExactly("a@127.0.0.1", "b@127.0.0.1", "c@127.0.0.1");
             assertThat(get(node, "/api/node").body()).contains("\"name\":\"" + nodes.get(i).name + "\"", "\"discovery\":\"static");
         }

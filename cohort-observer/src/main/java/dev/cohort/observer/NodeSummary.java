@@ -1,0 +1,53 @@
+package dev.cohort.observer;
+
+import dev.cohort.cluster.ClusterNode;
+import dev.cohort.process.Address;
+import dev.cohort.process.From;
+import dev.cohort.process.ProcessContext;
+import dev.cohort.server.AlreadyStartedException;
+import dev.cohort.server.GenServer;
+import dev.cohort.server.Next;
+import dev.cohort.server.StartOptions;
+import java.time.Duration;
+
+/**
+ * The process {@code cohort.observer} on each observed node: answers {@code "node"} with the
+ * node's summary (the JSON of {@code /api/node}), so that any node's observer can show every
+ * observed node's uptime, processes, memory and discovery in its cluster table. A node without
+ * an observer has no such process; its row shows only up or down.
+ */
+final class NodeSummary implements GenServer<Void> {
+    static final String NAME = "cohort.observer";
+    private final ClusterNode cluster;
+
+    private NodeSummary(ClusterNode cluster) {
+        this.cluster = cluster;
+    }
+
+    static void serve(ClusterNode cluster) {
+        try {
+            GenServer.start(cluster.node(), new NodeSummary(cluster), StartOptions.named(NAME));
+        } catch (AlreadyStartedException e) {
+            // a second observer on this node: the first one answers
+        }
+    }
+
+    /** The summary of {@code node} (its JSON), or null if it does not answer within {@code timeout}. */
+    static String of(ClusterNode cluster, String node, Duration timeout) {
+        try {
+            return cluster.node().call(Address.remote(NAME, node), "node", timeout);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Next<Void> init(ProcessContext self) {
+        return Next.ok(null);
+    }
+
+    @Override
+    public Next<Void> handleCall(Object request, From from, Void state) {
+        return Next.reply("node".equals(request) ? ObserverWeb.nodeJson(cluster) : null, state);
+    }
+}
