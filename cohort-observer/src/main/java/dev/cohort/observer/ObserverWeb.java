@@ -98,8 +98,9 @@ final class ObserverWeb {
 
     /** Every node seen, with its state, and for the connected ones that run an observer, their own summary (asked in parallel). */
     static String clusterJson(ClusterNode cluster, ClusterView view) {
+        java.util.Collection<ClusterView.NodeState> nodes = view.nodes().values();
         java.util.Map<String, java.util.concurrent.CompletableFuture<String>> summaries = new java.util.HashMap<>();
-        for (ClusterView.NodeState s : view.nodes().values()) {
+        for (ClusterView.NodeState s : nodes) {
             if (!s.up()) continue;
             summaries.put(s.node(), s.node().equals(cluster.name())
                     ? java.util.concurrent.CompletableFuture.completedFuture(nodeJson(cluster))
@@ -108,7 +109,7 @@ final class ObserverWeb {
         }
         StringBuilder b = new StringBuilder("{\"self\":" + str(cluster.name()) + ",\"nodes\":[");
         boolean first = true;
-        for (ClusterView.NodeState s : view.nodes().values()) {
+        for (ClusterView.NodeState s : nodes) {
             b.append(first ? "" : ",").append("{\"name\":").append(str(s.node())).append(",\"state\":").append(str(s.up() ? "up" : "down"))
                     .append(",\"since_ms\":").append(s.sinceMillis());
             var summary = summaries.get(s.node());

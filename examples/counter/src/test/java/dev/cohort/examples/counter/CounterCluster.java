@@ -81,7 +81,7 @@ final class CounterCluster implements AutoCloseable {
         return List.of(body.substring(start + 5, end).strip().split("\n"));
     }
 
-    /** The node hosting {@code user}'s session, from node {@code i}'s JSON answer to a visit. */
+    /** The node hosting {@code user}'s session, from node {@code i}'s {@code /api/sessions}. */
     String hostOf(int i, String user) throws Exception {
         String body = get(i, "/api/sessions", null).body();
         Matcher m = Pattern.compile("\\{\"user\":\"" + Pattern.quote(user) + "\",\"visits\":-?\\d+,\"node\":\"([^\"]+)\"}").matcher(body);
