@@ -59,6 +59,8 @@ abstract class Mailbox {
     private int spinLimit;
     /** The thread that receives; set before the first park. */
     volatile Thread owner;
+    /** Receiver-owned: messages taken so far (observers read it without synchronization). */
+    long received;
 
     Mailbox() {
         Cell stub = new Cell(null);
@@ -93,7 +95,10 @@ abstract class Mailbox {
     final Object take(Predicate<Object> match, long timeoutNanos, boolean skipSaved) {
         if (!skipSaved && savedHead != null) {
             Object m = takeSaved(match);
-            if (m != NONE) return m;
+            if (m != NONE) {
+                received++;
+                return m;
+            }
         }
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         for (;;) {
@@ -103,7 +108,10 @@ abstract class Mailbox {
                 head = n;
                 Object m = n.msg;
                 n.msg = null;
-                if (match == null || match.test(m)) return m;
+                if (match == null || match.test(m)) {
+                    received++;
+                    return m;
+                }
                 save(m);
                 continue;
             }
@@ -135,7 +143,10 @@ abstract class Mailbox {
     /** Removes every message {@code match} accepts, without waiting (used to flush a Down). */
     final void removeAll(Predicate<Object> match) {
         Object m;
-        while ((m = take(null, 0, true)) != NONE) save(m);
+        while ((m = take(null, 0, true)) != NONE) {
+            received--; // moved, not received
+            save(m);
+        }
         Cell prev = null;
         for (Cell c = savedHead; c != null; c = c.next) {
             if (match.test(c.msg)) {
@@ -188,6 +199,9 @@ abstract class Mailbox {
         spinLimit = waited < SHORT_WAIT_NANOS ? Math.min(MAX_SPINS, Math.max(16, limit * 2)) : limit >> 1;
         return head.next != null || deadline == 0 || System.nanoTime() - deadline < 0;
     }
+
+    /** Whether the receiver is parked (or about to park) waiting for a message. */
+    final boolean isWaiting() { return parked != 0; }
 
     /** Number of messages waiting (save queue plus inbox). O(n): for observers, not hot paths. */
     final int queueLength() {

@@ -40,6 +40,7 @@ public final class Node implements Messenger, AutoCloseable {
     private final AtomicLong nextRef = new AtomicLong();
     private final Pid systemPid;
     private volatile RemoteNodes remote = RemoteNodes.NONE;
+    private volatile Telemetry telemetry = Telemetry.NONE;
     private final RemoteSignals remoteSignals = new RemoteSignals(this);
 
     private Node(Builder b) {
@@ -165,8 +166,27 @@ public final class Node implements Messenger, AutoCloseable {
         ProcessImpl p = local(pid);
         if (p == null) return java.util.Optional.empty();
         return java.util.Optional.of(new ProcessInfo(p.pid, p.registeredName, p.queueLength(),
-                p.linksSnapshot(), p.monitorCount(), p.isTrappingExits()));
+                p.linksSnapshot(), p.monitorCount(), p.isTrappingExits(), p.label, p.received, p.isWaiting()));
     }
+
+    /**
+     * Where a local process is now, as {@code Class.method:line} (Erlang's
+     * {@code current_function}), read from its stack; empty if it is not alive or has no frame
+     * of its own yet. Costs a stack walk: for observers looking at a few processes, not for
+     * every process every second.
+     */
+    public java.util.Optional<String> currentFunction(Pid pid) {
+        ProcessImpl p = local(pid);
+        return p == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(p.currentFunction());
+    }
+
+    /** Installs the hooks the runtime calls on calls and restarts ({@link Telemetry#NONE} removes them). */
+    public void telemetry(Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+    }
+
+    /** The installed hooks ({@link Telemetry#NONE} if none). */
+    public Telemetry telemetry() { return telemetry; }
 
     // ---------------------------------------------------------------- messaging
 
@@ -213,6 +233,8 @@ public final class Node implements Messenger, AutoCloseable {
         Address target = target(server);
         if (target == null) throw new CallException(server, ExitReason.NOPROC, "no process registered as " + server);
         Ref ref = makeRef();
+        Telemetry hooks = telemetry;
+        long sent = hooks == Telemetry.NONE ? 0 : System.nanoTime();
         self.pendingCall = ref;
         Object m;
         try {
@@ -224,6 +246,7 @@ public final class Node implements Messenger, AutoCloseable {
             self.pendingCall = null;
         }
         if (m instanceof Reply r) {
+            if (sent != 0) hooks.callCompleted(System.nanoTime() - sent, !(target instanceof Pid p && p.node().equals(name)));
             self.demonitorFlush(ref);
             return (R) r.value();
         }

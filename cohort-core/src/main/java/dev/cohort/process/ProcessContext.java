@@ -123,4 +123,11 @@ public interface ProcessContext extends Messenger {
 
     /** Number of messages waiting in this process's mailbox. */
     int messageQueueLength();
+
+    /**
+     * Says what this process is, for observers and crash reports (as OTP's
+     * {@code proc_lib:set_label}): a {@code GenServer} is labelled with its class name, a
+     * supervisor with {@code Supervisor.LABEL}. The label is not a name: nothing resolves it.
+     */
+    void setLabel(String label);
 }

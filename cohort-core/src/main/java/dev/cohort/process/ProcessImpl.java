@@ -39,6 +39,8 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
     volatile Ref pendingCall;
     /** The locally registered name, if any. Guarded by node's name lock. */
     String registeredName;
+    /** What the process says it is ({@link #setLabel}); null if nothing. */
+    volatile String label;
 
     ProcessImpl(Node node, long id, ProcessBody body, Thread borrower) {
         this.node = node;
@@ -292,6 +294,34 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
     @Override public TimerRef sendAfter(Address to, Object message, Duration delay) { return node.sendAfter(to, message, delay); }
 
     @Override public int messageQueueLength() { return queueLength(); }
+
+    @Override public void setLabel(String label) { this.label = label; }
+
+    /**
+     * Where the process is now: the innermost frame of its stack outside the JDK and the
+     * runtime's own process and server loops (those show only when nothing else is on the
+     * stack), as {@code Class.method:line}; null if it has not started or has no frame.
+     */
+    String currentFunction() {
+        Thread t = owner;
+        if (t == null || borrowed) return null;
+        StackTraceElement fallback = null;
+        for (StackTraceElement e : t.getStackTrace()) {
+            String c = e.getClassName();
+            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("dev.cohort.process.")) continue;
+            if (c.startsWith("dev.cohort.server.")) {
+                if (fallback == null) fallback = e;
+                continue;
+            }
+            return frame(e);
+        }
+        return fallback == null ? null : frame(fallback);
+    }
+
+    private static String frame(StackTraceElement e) {
+        String c = e.getClassName();
+        return c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName() + (e.getLineNumber() > 0 ? ":" + e.getLineNumber() : "");
+    }
 
     @Override public void send(Address to, Object message) { node.send(to, message); }
 

@@ -96,6 +96,8 @@ final class ServerLoop<S> {
             }
         }
         Next<S> first;
+        String type = server.getClass().getName();
+        self.setLabel(type.substring(type.lastIndexOf('.') + 1)); // init may relabel
         try {
             first = server.init(self);
         } catch (ProcessExit e) {

@@ -18,6 +18,9 @@ import java.util.List;
  * (each honouring its shutdown policy), not one after another.
  */
 public final class DynamicSupervisor {
+    /** The label ({@link dev.cohort.process.ProcessInfo#label}) of every dynamic supervisor process. */
+    public static final String LABEL = "dynamic_supervisor";
+
     private DynamicSupervisor() {}
 
     /**

@@ -37,6 +37,7 @@ final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer
     public Next<DynamicSupervisorServer> init(ProcessContext self) {
         this.self = self;
         self.trapExit(true);
+        self.setLabel(DynamicSupervisor.LABEL);
         intensity = new RestartIntensity(spec.maxRestarts(), spec.period(), self.node().clock());
         return Next.ok(this);
     }
@@ -92,6 +93,7 @@ final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer
             try {
                 Pid pid = startOne(c);
                 children.put(pid, c);
+                self.node().telemetry().childRestarted(self.self(), c.id());
                 log.info("dynamic supervisor {}: child {} ended with {}; restarted as {}", self.self(), exit.from(), exit.reason(), pid);
                 return Next.noReply(this);
             } catch (StartException e) {

@@ -25,6 +25,9 @@ import java.util.Objects;
  * supervisor traps exits; when its parent shuts it down it stops every child first.
  */
 public final class Supervisor {
+    /** The label ({@link dev.cohort.process.ProcessInfo#label}) of every supervisor process. */
+    public static final String LABEL = "supervisor";
+
     private Supervisor() {}
 
     /** A supervisor's configuration. Build with {@link #builder()}. */

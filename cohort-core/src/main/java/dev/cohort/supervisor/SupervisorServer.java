@@ -42,6 +42,7 @@ final class SupervisorServer implements GenServer<SupervisorServer> {
     public Next<SupervisorServer> init(ProcessContext self) {
         this.self = self;
         self.trapExit(true);
+        self.setLabel(Supervisor.LABEL);
         this.intensity = new RestartIntensity(spec.maxRestarts(), spec.period(), self.node().clock());
         for (ChildSpec c : spec.children()) {
             Child child = new Child(c);
@@ -187,6 +188,7 @@ final class SupervisorServer implements GenServer<SupervisorServer> {
                 }
                 try {
                     c.pid = startOne(c.spec);
+                    self.node().telemetry().childRestarted(self.self(), c.spec.id());
                 } catch (StartException e) {
                     log.error("supervisor {}: restart of child {} failed: {}", self.self(), c.spec.id(), e.getMessage());
                     broken = c;

@@ -1,0 +1,23 @@
+package dev.cohort.process;
+
+/**
+ * Hooks the runtime calls on events worth counting: completed calls and supervisor restarts.
+ * An observer installs one with {@link Node#telemetry(Telemetry)}; without one the runtime
+ * pays a single field read per call.
+ *
+ * <p>Implementations are called on the process that saw the event, so they must be fast
+ * (a counter or a histogram update), must not block and must not throw.
+ */
+public interface Telemetry {
+    /** Does nothing; the default. */
+    Telemetry NONE = new Telemetry() {};
+
+    /**
+     * A call got its reply {@code nanos} after it was sent; {@code remote}: the server was on
+     * another node. Calls that time out or whose server is down are not reported here.
+     */
+    default void callCompleted(long nanos, boolean remote) {}
+
+    /** A supervisor restarted one of its children (reported once per restarted child). */
+    default void childRestarted(Pid supervisor, Object childId) {}
+}
