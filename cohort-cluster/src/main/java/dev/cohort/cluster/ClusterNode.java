@@ -109,6 +109,12 @@ public final class ClusterNode implements AutoCloseable {
     /** The other nodes currently connected. */
     public Set<String> connectedNodes() { return transport.connectedNodes(); }
 
+    /** The connected nodes JGroups' failure detectors suspect now (see {@link JGroupsTransport#suspectedNodes()}). */
+    public Set<String> suspectedNodes() { return transport.suspectedNodes(); }
+
+    /** How many times a member was suspected since this node started. */
+    public long suspicions() { return transport.suspicions(); }
+
     /** Frames and bytes this node exchanged with each other node since it started (for observers). */
     public java.util.Map<String, FrameRouter.TrafficCount> traffic() { return router.traffic(); }
 

@@ -3,7 +3,16 @@ package dev.cohort.observer;
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.process.Node;
 import dev.cohort.process.Pid;
+import dev.cohort.crdt.replicator.ReplicatedMap;
+import dev.cohort.process.Telemetry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -12,16 +21,70 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 /**
  * The node's meters, in Micrometer's naming ({@code cohort.processes} is exported to Prometheus
  * as {@code cohort_processes}): processes, the longest mailbox and the 99th percentile of mailbox
- * lengths, connected nodes, node up/down events, frames and bytes per node pair and direction,
- * and the JVM's memory. Gauges are read when scraped: no cost between scrapes.
+ * lengths, connected nodes, node up/down/suspected events, frames (each a message or a signal)
+ * and bytes per node pair and direction, call latencies (local and remote), supervisor
+ * restarts, per replicated map and neighbour the sync lag and the deltas in flight, the
+ * update-reach time, registry entries and conflicts, supervised children per member, and the
+ * JVM's memory. Gauges are read when scraped: no cost between scrapes.
  */
 final class NodeMetrics implements MeterBinder {
     private final ClusterNode cluster;
     private final ClusterView view;
+    private final DistributedViews distributed;
+    private final List<Replication.Watched> maps;
+    private final UpdateProbe probe;
+    private MultiGauge syncLag, inFlight, children;
 
-    NodeMetrics(ClusterNode cluster, ClusterView view) {
+    NodeMetrics(ClusterNode cluster, ClusterView view, DistributedViews distributed, List<Replication.Watched> maps, UpdateProbe probe) {
         this.cluster = cluster;
         this.view = view;
+        this.distributed = distributed;
+        this.maps = maps;
+        this.probe = probe;
+    }
+
+    /** The runtime's hooks feeding the call latency timers and the restart counter. */
+    static Telemetry telemetry(MeterRegistry registry) {
+        Timer local = Timer.builder("cohort.call.duration").tag("scope", "local").description("time from a call to its reply")
+                .register(registry);
+        Timer remote = Timer.builder("cohort.call.duration").tag("scope", "remote").description("time from a call to its reply")
+                .register(registry);
+        Counter restarts = Counter.builder("cohort.supervisor.restarts").description("children restarted by this node's supervisors")
+                .register(registry);
+        return new Telemetry() {
+            @Override public void callCompleted(long nanos, boolean isRemote) { (isRemote ? remote : local).record(nanos, TimeUnit.NANOSECONDS); }
+
+            @Override public void childRestarted(Pid supervisor, Object childId) { restarts.increment(); }
+        };
+    }
+
+    /** Re-reads the meters whose tags change (neighbours, members); called before each scrape. */
+    synchronized void refresh() {
+        List<MultiGauge.Row<?>> lag = new ArrayList<>(), flight = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (Replication.Watched w : maps) {
+            ReplicatedMap.Stats s;
+            try {
+                s = w.stats().get();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            for (var e : s.peers().entrySet()) {
+                Tags tags = Tags.of("map", w.title(), "neighbour", e.getKey());
+                long last = e.getValue().lastSyncMillis();
+                // never synced: the lag is the observer's age, an upper bound
+                lag.add(MultiGauge.Row.of(tags, (now - (last == 0 ? Observer.START_MILLIS : last)) / 1000.0));
+                flight.add(MultiGauge.Row.of(tags, e.getValue().deltasUnconfirmed()));
+            }
+        }
+        syncLag.register(lag, true);
+        inFlight.register(flight, true);
+        List<MultiGauge.Row<?>> kids = new ArrayList<>();
+        for (var d : distributed.supervisors()) {
+            var st = d.stats();
+            for (String m : st.members().keySet()) kids.add(MultiGauge.Row.of(Tags.of("supervisor", d.name(), "member", m), st.childrenPerMember().getOrDefault(m, 0)));
+        }
+        children.register(kids, true);
     }
 
     @Override
@@ -38,13 +101,33 @@ final class NodeMetrics implements MeterBinder {
                 .description("node up and down events seen by this node").register(registry);
         FunctionCounter.builder("cohort.node.events", view, v -> v.downs.get()).tag("event", "down")
                 .description("node up and down events seen by this node").register(registry);
+        FunctionCounter.builder("cohort.node.events", cluster, ClusterNode::suspicions).tag("event", "suspected")
+                .description("node up and down events seen by this node").register(registry);
+        syncLag = MultiGauge.builder("cohort.replication.sync.lag").baseUnit("seconds")
+                .description("time since the last anti-entropy sync with a neighbour ended").register(registry);
+        inFlight = MultiGauge.builder("cohort.replication.deltas.in.flight")
+                .description("deltas sent to a neighbour and not yet confirmed by a sync").register(registry);
+        children = MultiGauge.builder("cohort.supervisor.children").description("children per member of a distributed supervisor, as this node sees them")
+                .register(registry);
+        Gauge.builder("cohort.replication.update.reach", probe, UpdateProbe::lastSeconds).baseUnit("seconds")
+                .description("time the last probe update took to reach every observed node").register(registry);
+        for (var r : distributed.registries()) {
+            Gauge.builder("cohort.registry.entries", r, x -> x.stats().entries()).tag("registry", r.name())
+                    .description("entries of a distributed registry, as this node sees them").register(registry);
+            FunctionCounter.builder("cohort.registry.conflicts.resolved", r, x -> x.stats().conflictsResolved()).tag("registry", r.name())
+                    .description("registry conflicts settled on this node after partitions healed").register(registry);
+        }
+        refresh();
         new JvmMemoryMetrics().bindTo(registry);
         // frames and bytes per node pair: meters for a node appear when it is first seen
         cluster.onNodeEvent(e -> trafficMeters(registry, e.node()));
         for (String n : cluster.connectedNodes()) trafficMeters(registry, n);
     }
 
+    private final java.util.Set<String> metered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void trafficMeters(MeterRegistry registry, String other) {
+        if (!metered.add(other)) return; // a node back after a partition keeps its meters
         for (String direction : new String[] {"in", "out"}) {
             boolean in = direction.equals("in");
             FunctionCounter.builder("cohort.frames", cluster, c -> count(c, other, in, false))

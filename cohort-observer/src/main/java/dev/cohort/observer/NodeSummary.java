@@ -14,19 +14,22 @@ import java.time.Duration;
  * The process {@code cohort.observer} on each observed node: answers {@code "node"} with the
  * node's summary (the JSON of {@code /api/node}), so that any node's observer can show every
  * observed node's uptime, processes, memory and discovery in its cluster table. A node without
- * an observer has no such process; its row shows only up or down.
+ * an observer has no such process; its row shows only up or down. It also receives the other
+ * observers' reports for this node's {@link UpdateProbe}.
  */
 final class NodeSummary implements GenServer<Void> {
     static final String NAME = "cohort.observer";
     private final ClusterNode cluster;
+    private final UpdateProbe probe;
 
-    private NodeSummary(ClusterNode cluster) {
+    private NodeSummary(ClusterNode cluster, UpdateProbe probe) {
         this.cluster = cluster;
+        this.probe = probe;
     }
 
-    static void serve(ClusterNode cluster) {
+    static void serve(ClusterNode cluster, UpdateProbe probe) {
         try {
-            GenServer.start(cluster.node(), new NodeSummary(cluster), StartOptions.named(NAME));
+            GenServer.start(cluster.node(), new NodeSummary(cluster, probe), StartOptions.named(NAME));
         } catch (AlreadyStartedException e) {
             // a second observer on this node: the first one answers
         }
@@ -44,6 +47,13 @@ final class NodeSummary implements GenServer<Void> {
     @Override
     public Next<Void> init(ProcessContext self) {
         return Next.ok(null);
+    }
+
+    /** Other nodes' observers report here when this node's probe update reached them. */
+    @Override
+    public Next<Void> handleInfo(Object message, Void state) {
+        if (message instanceof String s && s.startsWith("probe-seen ")) probe.seen(s);
+        return Next.noReply(state);
     }
 
     @Override

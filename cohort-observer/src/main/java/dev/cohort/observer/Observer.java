@@ -1,6 +1,9 @@
 package dev.cohort.observer;
 
 import dev.cohort.cluster.ClusterNode;
+import dev.cohort.crdt.replicator.ReplicatedMap;
+import dev.cohort.distributed.registry.DistributedRegistry;
+import dev.cohort.distributed.supervisor.DistributedSupervisor;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,33 +20,48 @@ import java.util.function.Supplier;
  * token, and Micrometer metrics scraped by Prometheus at {@code /metrics}.
  *
  * <ul>
- *   <li>{@code GET /}: the page (no build step: one HTML file); it receives a snapshot of node,
- *       cluster and processes every second over the WebSocket {@code /ws}, filters processes as
- *       you type, and kills one after a confirmation with the token. While no page is open,
- *       nothing is computed.</li>
+ *   <li>{@code GET /}: the page (no build step: one HTML file); it receives a snapshot of
+ *       everything below every second over the WebSocket {@code /ws} (the page sends its search
+ *       text; the processes listed match it), draws the supervision tree and the update-reach
+ *       chart, and kills a process after a confirmation with the token. While no page is open,
+ *       nothing is computed and no probe is written.</li>
  *   <li>{@code GET /api/node}: name, uptime, process count, heap, discovery.</li>
- *   <li>{@code GET /api/cluster}: every node seen, up or down, since when.</li>
- *   <li>{@code GET /api/processes[?q=TEXT]}: pid, registered name, mailbox length, links,
- *       monitors, trap-exit; {@code q} filters by pid or name.</li>
+ *   <li>{@code GET /api/cluster}: every node seen, its state (up, suspected, leaving, down),
+ *       since when, and for observed nodes their own uptime, processes, heap, discovery.</li>
+ *   <li>{@code GET /api/processes[?q=TEXT][&limit=N]}: pid, names (local and registry keys),
+ *       label, current function, mailbox, messages taken and per second, memory estimate,
+ *       links, monitors, trap-exit; {@code q} filters by pid, name or label; at most N rows
+ *       (default 200) with the count of all that matched.</li>
+ *   <li>{@code GET /api/tree}: the node's supervision trees.</li>
+ *   <li>{@code GET /api/registries}, {@code /api/supervisors}: the distributed registries and
+ *       supervisors given to the builder.</li>
+ *   <li>{@code GET /api/replication}: per replicated map and neighbour, last sync, deltas in
+ *       flight, entries; the update-reach points.</li>
  *   <li>{@code POST /api/processes/{pid}/kill}: sends the untrappable kill; needs
  *       {@code Authorization: Bearer TOKEN} and a token set at start (read-only otherwise: 403).</li>
  *   <li>{@code GET /api/panels}: the application's panels ({@link Builder#panel}).</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
- * Message contents are never shown. Not yet (issue 9): supervision
- * trees, registry and supervisor views, replication lag, per-pair message rates.
+ * Message contents and process states are never shown (labels, names and stack frames are).
+ * The meters are listed in {@code NodeMetrics}; the observer installs the node's telemetry
+ * hooks, which time every call (two clock reads and a timer update per call).
  */
 public final class Observer implements AutoCloseable {
     static final long START_MILLIS = System.currentTimeMillis();
 
+    private final ClusterNode cluster;
     private final Javalin web;
     private final PrometheusMeterRegistry metrics;
     private final java.util.concurrent.atomic.AtomicBoolean open;
+    private final UpdateProbe probe;
 
-    private Observer(Javalin web, PrometheusMeterRegistry metrics, java.util.concurrent.atomic.AtomicBoolean open) {
+    private Observer(ClusterNode cluster, Javalin web, PrometheusMeterRegistry metrics, java.util.concurrent.atomic.AtomicBoolean open,
+                     UpdateProbe probe) {
+        this.cluster = cluster;
         this.web = web;
         this.metrics = metrics;
         this.open = open;
+        this.probe = probe;
     }
 
     /** A builder for the observer of {@code cluster}: 127.0.0.1, a free port, read-only, no extra names or panels. */
@@ -61,6 +79,9 @@ public final class Observer implements AutoCloseable {
         private int port;
         private Supplier<Map<Pid, String>> names = Map::of;
         private final List<Panel> panels = new ArrayList<>();
+        private final List<DistributedRegistry> registries = new ArrayList<>();
+        private final List<DistributedSupervisor> supervisors = new ArrayList<>();
+        private final List<Replication.Watched> maps = new ArrayList<>();
 
         private Builder(ClusterNode cluster) {
             this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -92,15 +113,48 @@ public final class Observer implements AutoCloseable {
             return this;
         }
 
-        /** Starts serving. */
+        /**
+         * Shows a distributed registry: its entries and conflicts, its keys as names in the
+         * process table, the replication of its map, and its meters.
+         */
+        public Builder registry(DistributedRegistry registry) {
+            registries.add(Objects.requireNonNull(registry, "registry"));
+            maps.add(new Replication.Watched("registry " + registry.name(), () -> registry.stats().map()));
+            return this;
+        }
+
+        /**
+         * Shows a distributed supervisor: members and their states (a leaving member's node shows
+         * as leaving), children per member, placement balance, its local children in the
+         * supervision tree, the replication of its map, and its meters.
+         */
+        public Builder supervisor(DistributedSupervisor supervisor) {
+            supervisors.add(Objects.requireNonNull(supervisor, "supervisor"));
+            maps.add(new Replication.Watched("supervisor " + supervisor.name(), () -> supervisor.stats().map()));
+            return this;
+        }
+
+        /** Shows the replication of one more replicated map under {@code title}. */
+        public Builder replicatedMap(String title, ReplicatedMap<?, ?> map) {
+            maps.add(new Replication.Watched(Objects.requireNonNull(title, "title"), Objects.requireNonNull(map, "map")::stats));
+            return this;
+        }
+
+        /** Starts serving; installs the node's {@link dev.cohort.process.Telemetry} (call latencies, restarts). */
         public Observer start() {
             ClusterView view = new ClusterView(cluster);
+            UpdateProbe probe = new UpdateProbe(cluster);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new NodeMetrics(cluster, view).bindTo(metrics);
+            DistributedViews distributed = new DistributedViews(List.copyOf(registries), List.copyOf(supervisors));
+            NodeMetrics nodeMetrics = new NodeMetrics(cluster, view, distributed, List.copyOf(maps), probe);
+            nodeMetrics.bindTo(metrics);
+            cluster.node().telemetry(NodeMetrics.telemetry(metrics));
             java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-            NodeSummary.serve(cluster);
-            Javalin web = ObserverWeb.start(cluster, view, metrics, host, port, token, open, names, List.copyOf(panels));
-            return new Observer(web, metrics, open);
+            NodeSummary.serve(cluster, probe);
+            ObserverWeb.Observed observed = new ObserverWeb.Observed(cluster, view, distributed, List.copyOf(maps), probe,
+                    new ProcessTable(cluster.node()), names, List.copyOf(panels), nodeMetrics);
+            Javalin web = ObserverWeb.start(observed, metrics, host, port, token, open);
+            return new Observer(cluster, web, metrics, open, probe);
         }
     }
 
@@ -114,6 +168,8 @@ public final class Observer implements AutoCloseable {
     public void close() {
         open.set(false);
         web.stop();
+        cluster.node().telemetry(dev.cohort.process.Telemetry.NONE);
+        probe.close();
         metrics.close();
     }
 }

@@ -4,42 +4,62 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.process.ExitReason;
 import dev.cohort.process.Node;
 import dev.cohort.process.Pid;
-import dev.cohort.process.ProcessInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.javalin.websocket.WsContext;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import io.javalin.websocket.WsContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
-/** The observer's HTTP routes (see {@link Observer}). */
+/** The observer's HTTP routes and its push loop (see {@link Observer}). */
 final class ObserverWeb {
+    /** Longest search text a page may send. */
+    private static final int MAX_QUERY = 200;
+
+    /** Everything the routes read. */
+    record Observed(ClusterNode cluster, ClusterView view, DistributedViews distributed, List<Replication.Watched> maps, UpdateProbe probe,
+                    ProcessTable table, Supplier<Map<Pid, String>> names, List<Observer.Panel> panels, NodeMetrics metrics) {
+
+        Map<Pid, String> allNames() {
+            Map<Pid, String> out = new HashMap<>(distributed.names(cluster.name()));
+            try {
+                names.get().forEach((p, n) -> out.merge(p, n, (a, b) -> a.equals(b) ? a : a + ", " + b));
+            } catch (RuntimeException e) {
+                // an application's names that fail: show the rest
+            }
+            return out;
+        }
+    }
+
     private ObserverWeb() {}
 
-    static Javalin start(ClusterNode cluster, ClusterView view, PrometheusMeterRegistry metrics, String host, int port, String token,
-            java.util.concurrent.atomic.AtomicBoolean open, java.util.function.Supplier<java.util.Map<Pid, String>> names,
-            List<Observer.Panel> panels) {
-        Node node = cluster.node();
+    static Javalin start(Observed o, io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics, String host, int port, String token,
+                         AtomicBoolean open) {
+        Node node = o.cluster().node();
         String page = page();
-        Set<WsContext> pages = ConcurrentHashMap.newKeySet();
-        java.util.function.Supplier<String> snapshot = () -> "{\"node\":" + nodeJson(cluster) + ",\"cluster\":" + clusterJson(cluster, view)
-                + ",\"processes\":" + processesJson(node, null, names.get()) + ",\"panels\":" + panelsJson(panels) + "}";
+        Map<WsContext, String> pages = new ConcurrentHashMap<>(); // page -> its search text
         // one snapshot a second to the open pages; nothing at all while no page is open
         Thread.ofVirtual().name("cohort-observer-push").start(() -> {
             while (open.get()) {
                 if (!pages.isEmpty()) {
-                    String text = snapshot.get();
-                    for (WsContext ws : pages) {
+                    o.probe().tick();
+                    String common = common(o);
+                    Map<Pid, String> names = o.allNames();
+                    for (var e : pages.entrySet()) {
+                        WsContext ws = e.getKey();
                         try {
-                            if (ws.session.isOpen()) ws.send(text);
+                            if (ws.session.isOpen()) ws.send(snapshot(common, o, e.getValue(), names));
                             else pages.remove(ws);
-                        } catch (RuntimeException e) {
+                        } catch (RuntimeException ex) {
                             pages.remove(ws);
                         }
                     }
@@ -58,22 +78,62 @@ final class ObserverWeb {
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.ws("/ws", ws -> {
                 ws.onConnect(ctx -> {
-                    ctx.send(snapshot.get()); // a new page shows everything at once
-                    pages.add(ctx);
+                    ctx.send(snapshot(common(o), o, "", o.allNames())); // a new page shows everything at once
+                    pages.put(ctx, "");
+                });
+                // the page sends its search text; the next snapshots list what matches it
+                ws.onMessage(ctx -> {
+                    String q = ctx.message();
+                    pages.put(ctx, q.length() > MAX_QUERY ? q.substring(0, MAX_QUERY) : q);
+                    ctx.send(snapshot(common(o), o, pages.get(ctx), o.allNames()));
                 });
                 ws.onClose(pages::remove);
                 ws.onError(pages::remove);
             });
-            config.routes.get("/api/node", ctx -> json(ctx, nodeJson(cluster)));
-            config.routes.get("/api/panels", ctx -> json(ctx, "{\"panels\":" + panelsJson(panels) + "}"));
-            config.routes.get("/api/cluster", ctx -> json(ctx, clusterJson(cluster, view)));
-            config.routes.get("/api/processes", ctx -> json(ctx, processesJson(node, ctx.queryParam("q"), names.get())));
+            config.routes.get("/api/node", ctx -> json(ctx, nodeJson(o.cluster())));
+            config.routes.get("/api/panels", ctx -> json(ctx, "{\"panels\":" + panelsJson(o.panels()) + "}"));
+            config.routes.get("/api/cluster", ctx -> json(ctx, clusterJson(o)));
+            config.routes.get("/api/processes", ctx -> processes(ctx, o));
+            config.routes.get("/api/tree", ctx -> json(ctx, SupervisionTree.json(node, o.distributed().supervisors(), o.allNames())));
+            config.routes.get("/api/registries", ctx -> json(ctx, "{\"registries\":" + o.distributed().registriesJson() + "}"));
+            config.routes.get("/api/supervisors", ctx -> json(ctx, "{\"supervisors\":" + o.distributed().supervisorsJson() + "}"));
+            config.routes.get("/api/replication", ctx -> json(ctx, Replication.json(o.maps(), o.probe())));
             config.routes.post("/api/processes/{pid}/kill", ctx -> kill(ctx, node, token));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            config.routes.get("/metrics", ctx -> {
+                o.metrics().refresh();
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().equals("Not Found")) ctx.result("not found\n");
             });
         }).start();
+    }
+
+    /** The parts of a snapshot every page gets. */
+    private static String common(Observed o) {
+        return "\"node\":" + nodeJson(o.cluster()) + ",\"cluster\":" + clusterJson(o) + ",\"panels\":" + panelsJson(o.panels())
+                + ",\"registries\":" + o.distributed().registriesJson() + ",\"supervisors\":" + o.distributed().supervisorsJson()
+                + ",\"replication\":" + Replication.json(o.maps(), o.probe())
+                + ",\"tree\":" + SupervisionTree.json(o.cluster().node(), o.distributed().supervisors(), o.allNames());
+    }
+
+    private static String snapshot(String common, Observed o, String query, Map<Pid, String> names) {
+        return "{" + common + ",\"query\":" + str(query) + ",\"processes\":" + o.table().json(query, names, ProcessTable.DEFAULT_LIMIT) + "}";
+    }
+
+    private static void processes(Context ctx, Observed o) {
+        String limit = ctx.queryParam("limit");
+        int n = ProcessTable.DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit);
+                if (n < 1 || n > 100_000) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                ctx.status(400).result("limit must be a number from 1 to 100000, got " + limit + "\n");
+                return;
+            }
+        }
+        json(ctx, o.table().json(ctx.queryParam("q"), o.allNames(), n));
     }
 
     private static String page() {
@@ -96,21 +156,30 @@ final class ObserverWeb {
                 + ",\"heap_max_bytes\":" + rt.maxMemory() + ",\"discovery\":" + str(cluster.discovery().describe()) + "}";
     }
 
-    /** Every node seen, with its state, and for the connected ones that run an observer, their own summary (asked in parallel). */
-    static String clusterJson(ClusterNode cluster, ClusterView view) {
-        java.util.Collection<ClusterView.NodeState> nodes = view.nodes().values();
-        java.util.Map<String, java.util.concurrent.CompletableFuture<String>> summaries = new java.util.HashMap<>();
+    /**
+     * Every node seen with its state: {@code down} (not in the view), {@code leaving} (a
+     * distributed supervisor's member marked itself leaving), {@code suspected} (in the view but
+     * suspected by the failure detectors), else {@code up}; and for the connected nodes that run
+     * an observer, their own summary (asked in parallel, 500 ms limit).
+     */
+    static String clusterJson(Observed o) {
+        ClusterNode cluster = o.cluster();
+        Collection<ClusterView.NodeState> nodes = o.view().nodes().values();
+        Set<String> suspected = cluster.suspectedNodes();
+        Set<String> leaving = o.distributed().leaving();
+        Map<String, CompletableFuture<String>> summaries = new HashMap<>();
         for (ClusterView.NodeState s : nodes) {
             if (!s.up()) continue;
             summaries.put(s.node(), s.node().equals(cluster.name())
-                    ? java.util.concurrent.CompletableFuture.completedFuture(nodeJson(cluster))
-                    : java.util.concurrent.CompletableFuture.supplyAsync(() -> NodeSummary.of(cluster, s.node(), java.time.Duration.ofMillis(500)),
+                    ? CompletableFuture.completedFuture(nodeJson(cluster))
+                    : CompletableFuture.supplyAsync(() -> NodeSummary.of(cluster, s.node(), java.time.Duration.ofMillis(500)),
                             r -> Thread.ofVirtual().start(r)));
         }
         StringBuilder b = new StringBuilder("{\"self\":" + str(cluster.name()) + ",\"nodes\":[");
         boolean first = true;
         for (ClusterView.NodeState s : nodes) {
-            b.append(first ? "" : ",").append("{\"name\":").append(str(s.node())).append(",\"state\":").append(str(s.up() ? "up" : "down"))
+            String state = !s.up() ? "down" : leaving.contains(s.node()) ? "leaving" : suspected.contains(s.node()) ? "suspected" : "up";
+            b.append(first ? "" : ",").append("{\"name\":").append(str(s.node())).append(",\"state\":").append(str(state))
                     .append(",\"since_ms\":").append(s.sinceMillis());
             var summary = summaries.get(s.node());
             String json = summary == null ? null : summary.join();
@@ -121,34 +190,15 @@ final class ObserverWeb {
         return b.append("]}").toString();
     }
 
-    static String processesJson(Node node, String query, java.util.Map<Pid, String> names) {
-        String q = query == null ? null : query.toLowerCase(Locale.ROOT);
-        List<String> rows = new ArrayList<>();
-        List<Pid> pids = new ArrayList<>(node.processes());
-        java.util.Collections.sort(pids);
-        for (Pid p : pids) {
-            var info = node.info(p);
-            if (info.isEmpty()) continue; // ended meanwhile
-            ProcessInfo i = info.get();
-            String name = i.registeredName() != null ? i.registeredName() : names.get(p);
-            if (q != null && !p.toString().toLowerCase(Locale.ROOT).contains(q) && (name == null || !name.toLowerCase(Locale.ROOT).contains(q))) continue;
-            StringBuilder links = new StringBuilder("[");
-            for (Pid l : i.links()) links.append(links.length() > 1 ? "," : "").append(str(l.toString()));
-            rows.add("{\"pid\":" + str(p.toString()) + ",\"name\":" + (name == null ? "null" : str(name)) + ",\"mailbox\":" + i.messageQueueLength()
-                    + ",\"links\":" + links.append(']') + ",\"monitors\":" + i.monitors() + ",\"traps_exits\":" + i.trapsExits() + "}");
-        }
-        return "{\"node\":" + str(node.name()) + ",\"processes\":[" + String.join(",", rows) + "]}";
-    }
-
     static String panelsJson(List<Observer.Panel> panels) {
         StringBuilder b = new StringBuilder("[");
         for (Observer.Panel p : panels) {
             b.append(b.length() > 1 ? "," : "").append("{\"title\":").append(str(p.title())).append(",\"values\":{");
-            java.util.Map<String, ?> values;
+            Map<String, ?> values;
             try {
                 values = p.values().get();
             } catch (RuntimeException e) {
-                values = java.util.Map.of("error", String.valueOf(e.getMessage()));
+                values = Map.of("error", String.valueOf(e.getMessage()));
             }
             boolean first = true;
             for (var e : new java.util.TreeMap<String, Object>(values).entrySet()) {

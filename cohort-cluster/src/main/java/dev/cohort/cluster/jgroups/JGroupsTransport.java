@@ -107,6 +107,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private final JChannel channel;
     private final DISCARD discard = new DISCARD();
     private final Map<String, Outbox> members = new ConcurrentHashMap<>();
+    private final SuspectWatch suspects = new SuspectWatch();
     /** Names learned from hello frames, for members whose address did not carry one. */
     private final Map<Address, String> learnedNames = new ConcurrentHashMap<>();
     private final byte[] hello;
@@ -159,6 +160,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             new MERGE3().setMinInterval(1000).setMaxInterval(3000),
             new FD_SOCK2().setBindAddress(bind).setOffset(100).setPortRange(5),
             new FD_ALL3().setInterval(500).setTimeout(2000),
+            suspects,
             new VERIFY_SUSPECT2().setTimeout(150),
             new NAKACK2(),
             new UNICAST3(),
@@ -286,6 +288,23 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
 
     /** The nodes in the current view, this one excluded. */
     public Set<String> connectedNodes() { return Set.copyOf(members.keySet()); }
+
+    /**
+     * How many times the failure detectors suspected a member since start. A suspected node is
+     * still in the view but missed heartbeats or closed its socket; it becomes down when
+     * excluded, or up again when acquitted.
+     */
+    public long suspicions() { return suspects.suspicions(); }
+
+    /** The nodes the failure detectors suspect now (see {@link #suspicions()} for the count so far). */
+    public Set<String> suspectedNodes() {
+        Set<String> out = new java.util.HashSet<>();
+        for (Address a : suspects.suspected()) {
+            String n = nameOf(a);
+            if (n != null) out.add(n);
+        }
+        return out;
+    }
 
     @Override
     public boolean isConnected(String node) { return members.containsKey(node); }

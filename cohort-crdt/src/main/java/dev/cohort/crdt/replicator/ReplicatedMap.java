@@ -87,10 +87,24 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
     /**
      * What this replica has done: its id, its size, its Merkle root (equal roots: equal content), the
      * replica ids its context mentions, deltas and their bytes sent, syncs started and the bytes of
-     * sync messages sent, and retired ids forgotten.
+     * sync messages sent, retired ids forgotten, and per neighbour what replication with it looks like.
      */
     public record Stats(String replicaId, int size, long merkleRoot, SortedSet<String> replicaIds, long deltasSent, long deltaBytes,
-                        long syncsStarted, long syncBytes, long retiredIds) {}
+                        long syncsStarted, long syncBytes, long retiredIds, Map<String, PeerStats> peers) {}
+
+    /**
+     * Replication with one neighbour, as this replica sees it.
+     *
+     * @param lastSyncMillis wall-clock time when the last anti-entropy sync this replica started
+     *                       with it ended (0: none yet); its age is the sync lag
+     * @param deltasSent deltas sent to it
+     * @param deltasUnconfirmed deltas sent after the start of that sync: in flight or lost, as far
+     *                          as this replica can know (deltas are not acknowledged one by one;
+     *                          a sync that ends confirms everything sent before it started, since
+     *                          links deliver in order)
+     * @param syncInFlight whether a sync with it is running now
+     */
+    public record PeerStats(long lastSyncMillis, long deltasSent, long deltasUnconfirmed, boolean syncInFlight) {}
 
     /**
      * Starts this node's replica of map {@code name}. Keys and values travel through

@@ -63,6 +63,10 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         int ticksWaiting;
         /** Syncs put off in a row while deltas flowed. */
         int deferred;
+        /** Wall-clock millis when a sync this side started last ended (0: never). */
+        long lastSync;
+        /** Deltas sent to this neighbour; those sent before the start of the last ended sync are confirmed. */
+        long deltasSent, sentAtStart, confirmed;
     }
 
     private final ClusterNode cluster;
@@ -160,8 +164,14 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     }
 
     private ReplicatedMap.Stats stats() {
+        Map<String, ReplicatedMap.PeerStats> out = new java.util.TreeMap<>();
+        for (String n : neighbours()) {
+            Peer p = peers.get(n);
+            out.put(n, p == null ? new ReplicatedMap.PeerStats(0, 0, 0, false)
+                    : new ReplicatedMap.PeerStats(p.lastSync, p.deltasSent, p.deltasSent - p.confirmed, p.inFlight >= 0));
+        }
         return new ReplicatedMap.Stats(replicaId, replica.size(), antiEntropy.root(), new TreeSet<>(replica.replicas()), deltasSent, deltaBytes,
-                syncsStarted, syncBytes, retired);
+                syncsStarted, syncBytes, retired, out);
     }
 
     /**
@@ -215,6 +225,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         lastDelta = System.nanoTime();
         for (String n : neighbours()) {
             self.send(Address.remote(serverName, n), bytes);
+            peers.computeIfAbsent(n, x -> new Peer()).deltasSent++;
             deltasSent++;
             deltaBytes += bytes.length;
         }
@@ -313,6 +324,8 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         if (o.reply() != null) sendSync(node, o.reply());
         if (o.ended()) {
             p.inFlight = -1;
+            p.lastSync = System.currentTimeMillis();
+            p.confirmed = p.sentAtStart; // the links are FIFO: what was sent before the sync began has arrived
             // a sync that found differences is followed by the next at once, until one finds none
             if (p.steps > 1) self.send(self.self(), new Resync(node));
         }
@@ -333,6 +346,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         }
         p.deferred = 0;
         p.inFlight = nextSync++;
+        p.sentAtStart = p.deltasSent;
         p.steps = 0;
         p.ticksWaiting = 0;
         syncsStarted++;

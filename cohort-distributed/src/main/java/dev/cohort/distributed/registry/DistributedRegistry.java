@@ -212,6 +212,21 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     public int count() { return view.size(); }
 
     /**
+     * Telemetry of this node's replica: entries cluster-wide and held by local processes,
+     * conflicts settled here since start (a local holder kept or lost its key after a partition
+     * healed), and the replicated map's counters.
+     */
+    public record Stats(int entries, int localEntries, long conflictsResolved, ReplicatedMap.Stats map) {}
+
+    /** This node's {@link Stats}: local reads only. */
+    public Stats stats() {
+        int local = 0;
+        String me = core.cluster.name();
+        for (Registration r : view.values()) if (r.pid().node().equals(me)) local++;
+        return new Stats(view.size(), local, core.conflicts.get(), core.map.stats());
+    }
+
+    /**
      * Waits until {@code key} resolves to the same process on every connected node that runs this
      * registry (asking each); true if it did within {@code timeout}.
      */

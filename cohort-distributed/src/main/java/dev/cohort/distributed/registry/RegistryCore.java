@@ -30,9 +30,12 @@ final class RegistryCore {
     /** Entry key to registration, as this node sees it; updated on the replicator's process before a write returns. */
     final Map<Object, Registration> view;
     final RegistrationCodec codec;
+    /** Conflicts settled on this node (see {@link RegistryServer#conflicts}). */
+    final java.util.concurrent.atomic.AtomicLong conflicts;
 
     private RegistryCore(ClusterNode cluster, String name, String serverName, Pid server, ReplicatedMap<Object, Registration> map,
-                         Map<Object, Registration> view, RegistrationCodec codec) {
+                         Map<Object, Registration> view, RegistrationCodec codec, java.util.concurrent.atomic.AtomicLong conflicts) {
+        this.conflicts = conflicts;
         this.cluster = cluster;
         this.name = name;
         this.serverName = serverName;
@@ -64,7 +67,7 @@ final class RegistryCore {
             server.changed(change);
         });
         cluster.onNodeEvent(e -> { if (!e.up()) cluster.node().send(pid, new RegistryServer.NodeDown(e.node())); });
-        return new RegistryCore(cluster, name, serverName, pid, map, view, codec);
+        return new RegistryCore(cluster, name, serverName, pid, map, view, codec, server.conflicts);
     }
 
     /** Asks this node's server; rethrows what it answers as an exception. */

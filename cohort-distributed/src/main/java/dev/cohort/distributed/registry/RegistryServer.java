@@ -46,6 +46,8 @@ final class RegistryServer implements GenServer<Void> {
     private final Map<Pid, Ref> monitors = new HashMap<>();
     private ProcessContext self;
     private volatile Pid selfPid;
+    /** Conflicts settled here: a local holder kept its key by the resolver or lost it. */
+    final java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
 
     RegistryServer(ClusterNode cluster, String name, ReplicatedMap<Object, Registration> map, Map<Object, Registration> view,
                    RegistrationCodec codec, ConflictResolver resolver) {
@@ -181,10 +183,12 @@ final class RegistryServer implements GenServer<Void> {
         Set<Object> keys = keysOf.get(ours);
         if (keys == null || !keys.contains(l.key())) return; // unregistered or exited here meanwhile
         if (l.after() != null && resolver != null && cluster.node().isAlive(ours) && keeps(l)) {
+            conflicts.incrementAndGet();
             log.info("registry {}: {} keeps {} against {} by the conflict resolver", name, ours, l.key(), l.after().pid());
             map.put(l.key(), l.before()); // now the later write: the other holder's node sees it and, by the same rule, lets its holder go
         } else if (l.after() != null) {
             forgetLocal(ours, l.key());
+            conflicts.incrementAndGet();
             log.info("registry {}: {} lost {} to {} after a conflict", name, ours, l.key(), l.after().pid());
             self.exit(ours, new ExitReason.Custom(new RegistryConflict(l.key(), name, l.after().pid())));
         } else if (cluster.node().isAlive(ours)) {

@@ -58,6 +58,9 @@ import java.util.function.Function;
  * intensity; exceeding it stops that member's part, and the others take its children over.
  */
 public final class DistributedSupervisor implements AutoCloseable {
+    /** The label ({@link dev.cohort.process.ProcessInfo#label}) of each member's process. */
+    public static final String LABEL = "distributed_supervisor";
+
     /** Whether children move to a member that joins (active) or stay where they run (passive, the default). */
     public enum Redistribution { PASSIVE, ACTIVE }
 
@@ -70,7 +73,26 @@ public final class DistributedSupervisor implements AutoCloseable {
      * started yet: nonzero for the length of a failover, the sync lag of a takeover), and the
      * replicated map's counters.
      */
-    public record Stats(int localChildren, int globalChildren, Map<String, MemberState> members, int orphans, ReplicatedMap.Stats map) {}
+    public record Stats(int localChildren, int globalChildren, Map<String, MemberState> members, int orphans, ReplicatedMap.Stats map,
+                        Map<String, Integer> childrenPerMember) {
+
+        /**
+         * Placement balance: the most children on one live member divided by the mean over live
+         * members (1.0 is perfect; 0 when there are no children).
+         */
+        public double balance() {
+            int live = 0;
+            long total = 0, most = 0;
+            for (Map.Entry<String, MemberState> m : members.entrySet()) {
+                if (m.getValue() == MemberState.DEAD) continue;
+                int n = childrenPerMember.getOrDefault(m.getKey(), 0);
+                live++;
+                total += n;
+                most = Math.max(most, n);
+            }
+            return total == 0 ? 0 : most / ((double) total / live);
+        }
+    }
 
     private final SupervisorCore core;
     private final Pid server;
@@ -133,6 +155,21 @@ public final class DistributedSupervisor implements AutoCloseable {
                 : core.cluster.node().call(Address.remote(core.serverName, pid.node()), SupervisorCodec.encodePid(SupervisorServer.TERMINATE, pid), callTimeout);
         if (answer instanceof Boolean b) return b;
         throw new IllegalStateException("member " + pid.node() + " did not terminate " + pid + ": " + answer);
+    }
+
+    /** The supervisor's name (the same on every member). */
+    public String name() { return core.name; }
+
+    /** This node's member process: the parent (linked, trapping exits) of the children that run here. */
+    public Pid server() { return server; }
+
+    /** The children this node runs, as its replica records them (a local read, no call). */
+    public List<RunningChild> localChildren() {
+        List<RunningChild> out = new ArrayList<>();
+        for (ChildRecord r : core.records.values()) {
+            if (r.owner().equals(core.me) && r.pid() != null) out.add(new RunningChild(r.id(), r.pid()));
+        }
+        return out;
     }
 
     /** The pid child {@code id} runs as, as this node's replica records it (a local read). */
@@ -202,11 +239,13 @@ public final class DistributedSupervisor implements AutoCloseable {
 
     public Stats stats() {
         int mine = 0, orphans = 0;
+        Map<String, Integer> perMember = new TreeMap<>();
         for (ChildRecord r : core.records.values()) {
             if (r.owner().equals(core.me) && r.pid() != null) mine++;
             if (r.pid() == null || core.ownerGone(r.owner())) orphans++;
+            else perMember.merge(r.owner(), 1, Integer::sum);
         }
-        return new Stats(mine, core.records.size(), members(), orphans, core.map.stats());
+        return new Stats(mine, core.records.size(), members(), orphans, core.map.stats(), perMember);
     }
 
     /**

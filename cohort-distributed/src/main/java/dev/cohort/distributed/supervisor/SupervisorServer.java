@@ -88,6 +88,7 @@ final class SupervisorServer implements GenServer<Void> {
     public Next<Void> init(ProcessContext self) {
         this.self = self;
         self.trapExit(true);
+        self.setLabel(DistributedSupervisor.LABEL + " " + core.name);
         core.map.put(Member.PREFIX + core.me, new Member(core.me, self.self(), false));
         self.sendAfter(self.self(), new Tick(), TICK);
         settleAll();

@@ -8,7 +8,6 @@ import dev.cohort.distributed.supervisor.DistributedSupervisor;
 import dev.cohort.observer.Observer;
 import dev.cohort.process.Node;
 import dev.cohort.process.Pid;
-import java.util.HashMap;
 import java.util.Map;
 import dev.cohort.server.GenServer;
 import dev.cohort.state.Persistence;
@@ -91,7 +90,7 @@ final class CounterNode implements Callable<Integer> {
             if (s == Stage.CLUSTERED) {
                 LocalSessions local = new LocalSessions(cluster.node());
                 sessions = local;
-                observe(cluster, local::names, Map.of(), closing);
+                observe(cluster, local::names, ob -> ob, closing);
             } else {
                 DistributedRegistry registry = DistributedRegistry.start(cluster, "counter", serializer());
                 DistributedSupervisor.Builder b = DistributedSupervisor.builder(cluster, "sessions", serializer());
@@ -111,13 +110,8 @@ final class CounterNode implements Callable<Integer> {
                 }
                 supervisor = b.start();
                 sessions = new ClusterSessions(cluster, registry, supervisor);
-                observe(cluster, () -> {
-                    Map<Pid, String> names = new HashMap<>();
-                    registry.entries().forEach((key, r) -> {
-                        if (r.pid().node().equals(name)) names.put(r.pid(), String.valueOf(key));
-                    });
-                    return names;
-                }, panels(registry, supervisor), closing);
+                DistributedSupervisor started = supervisor;
+                observe(cluster, Map::of, ob -> ob.registry(registry).supervisor(started), closing);
             }
         }
         Javalin web = CounterWeb.start(httpHost, httpPort, name, sessions);
@@ -142,34 +136,11 @@ final class CounterNode implements Callable<Integer> {
         return 0;
     }
 
-    /** The observer's panels of the distributed stages: the registry, the supervisor, and their replicated maps. */
-    private Map<String, java.util.function.Supplier<Map<String, ?>>> panels(DistributedRegistry registry, DistributedSupervisor supervisor) {
-        Map<String, java.util.function.Supplier<Map<String, ?>>> panels = new java.util.LinkedHashMap<>();
-        panels.put("registry counter", () -> {
-            long here = registry.entries().values().stream().filter(r -> r.pid().node().equals(name)).count();
-            return Map.of("entries", registry.count(), "entries on this node", here);
-        });
-        panels.put("supervisor sessions", () -> {
-            DistributedSupervisor.Stats st = supervisor.stats();
-            Map<String, Object> v = new HashMap<>();
-            v.put("children on this node", st.localChildren());
-            v.put("children in the cluster", st.globalChildren());
-            v.put("orphans (takeovers pending)", st.orphans());
-            st.members().forEach((m, state) -> v.put("member " + m, state.toString()));
-            v.put("map deltas sent", st.map().deltasSent());
-            v.put("map syncs started", st.map().syncsStarted());
-            v.put("map replica ids", st.map().replicaIds().size());
-            return v;
-        });
-        return panels;
-    }
-
+    /** Starts the observer if asked: {@code more} adds the stage's registry and supervisor. */
     private void observe(ClusterNode cluster, java.util.function.Supplier<Map<Pid, String>> names,
-            Map<String, java.util.function.Supplier<Map<String, ?>>> panels, List<AutoCloseable> closing) {
+            java.util.function.UnaryOperator<Observer.Builder> more, List<AutoCloseable> closing) {
         if (observerPort == null) return;
-        Observer.Builder b = Observer.builder(cluster).host(httpHost).port(observerPort).killToken(observerToken).names(names);
-        panels.forEach(b::panel);
-        Observer observer = b.start();
+        Observer observer = more.apply(Observer.builder(cluster).host(httpHost).port(observerPort).killToken(observerToken).names(names)).start();
         closing.add(observer);
         say("OBSERVER http://" + httpHost + ":" + observer.port() + "/");
     }

@@ -47,7 +47,7 @@ class ObserverPageBrowserTest {
             String observer = c.nodes.get(h).awaitLine(l -> l.startsWith("OBSERVER "), CounterCluster.WAIT).substring("OBSERVER ".length());
 
             ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                    .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,900");
+                    .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,2400");
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
             WebDriver driver = new ChromeDriver(service, options);
             try {
@@ -58,8 +58,19 @@ class ObserverPageBrowserTest {
                 wait.until(d -> d.findElement(By.id("node")).getText().equals(host));
                 wait.until(d -> d.findElements(By.cssSelector("#cluster td.up")).size() == 3);
                 String before = wait.until(d -> pidOf(d, "session:ana"));
-                // the supervisor's panel counts the four sessions cluster-wide
-                wait.until(d -> d.findElements(By.xpath("//table[@class='panel']//tr[td[1]='children in the cluster' and td[2]='4']")).size() == 1);
+                // the supervisor's view counts the four sessions cluster-wide, over three alive members
+                wait.until(d -> d.findElements(By.xpath("//div[@id='supervisors']/h2[contains(., 'cluster-wide 4,')]")).size() == 1);
+                wait.until(d -> d.findElements(By.xpath("//div[@id='supervisors']//td/span[@class='up' and .='alive']")).size() == 3);
+                // the supervision tree holds the session under the distributed supervisor's member
+                wait.until(d -> d.findElement(By.id("tree")).getText().contains("session:ana"));
+                // replication: both maps, each with its two neighbours; an update reached both other nodes
+                wait.until(d -> d.findElements(By.cssSelector("#replication tbody tr")).size() >= 4);
+                wait.until(d -> d.findElement(By.id("reach")).getText().contains("ms to 2 node(s)"));
+                wait.until(d -> !d.findElements(By.cssSelector("#chart polyline")).isEmpty());
+                // the search is answered by the node: only the matching process is listed
+                driver.findElement(By.id("q")).sendKeys("session:ana");
+                wait.until(d -> d.findElement(By.id("matched")).getText().equals("1 matching")
+                        && d.findElements(By.cssSelector("#processes tbody tr")).size() == 1);
                 ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).renameTo(screenshot().toFile());
 
                 ((JavascriptExecutor) driver).executeScript("sessionStorage.setItem('cohort-token', arguments[0])", TOKEN);
