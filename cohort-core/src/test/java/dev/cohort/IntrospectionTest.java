@@ -110,9 +110,15 @@ class IntrospectionTest {
             @Override public void childRestarted(Pid supervisor, Object childId) { restarted.add(childId); }
         });
         Pid echo = GenServer.start(node, new Echo());
-        for (int i = 0; i < 10; i++) node.call(echo, i);
+        for (int i = 0; i < 10; i++) node.call(echo, i); // from outside a process: each call reported
         assertThat(calls.get()).isEqualTo(10);
         assertThat(nanos.get()).isPositive();
+        // from inside a process: the first call, then one in SAMPLE
+        InProcess.run(node, self -> {
+            for (int i = 0; i < 4 * Telemetry.SAMPLE; i++) self.call(echo, i);
+            return null;
+        });
+        assertThat(calls.get()).isEqualTo(10 + 4);
 
         Pid sup = Supervisor.start(node, Supervisor.builder().child(ChildSpec.worker("echo", (s, args) -> GenServer.startLink(s, new Echo()))).build());
         assertThat(node.info(sup).orElseThrow().label()).isEqualTo(Supervisor.LABEL);

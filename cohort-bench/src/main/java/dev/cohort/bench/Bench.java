@@ -11,12 +11,13 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./cohort bench NAME   (NAME: local, transport, crdt, cluster, handoff)");
+            System.err.println("usage: ./cohort bench NAME   (NAME: local, observer, transport, crdt, cluster, handoff)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "local" -> LocalScenarios.run(rest);
+            case "observer" -> ObserverScenario.run(rest);
             case "handoff" -> HandoffScenarios.run(rest);
             case "transport" -> TransportScenarios.run(rest);
             case "cluster" -> {
@@ -32,7 +33,7 @@ public final class Bench {
                 CrdtScenarios.run(rest);
             }
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "' (known: local, transport, crdt, cluster, handoff, jmh)");
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, observer, transport, crdt, cluster, handoff, jmh)");
                 System.exit(2);
             }
         }

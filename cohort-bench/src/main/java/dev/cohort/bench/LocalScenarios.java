@@ -39,10 +39,23 @@ final class LocalScenarios {
         progress("machine: " + Runtime.getRuntime().availableProcessors() + " cores, java " + Runtime.version()
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         spawn(processes);
-        pingPong(roundTrips, runs);
-        fanIn(1_000, 1_000, runs);
-        callLatency(calls, runs);
+        figure("S4", "pingpong_roundtrips_per_s", Math.round(pingPong(BARE, roundTrips, runs)), "roundtrips/s");
+        figure("S4", "fanin_msgs_per_s", Math.round(fanIn(BARE, 1_000, 1_000, runs)), "msgs/s");
+        long[] call = callLatency(BARE, calls, runs);
+        figure("S4", "call_p50_us", call[0] / 1000.0, "us");
+        figure("S4", "call_p99_us", call[1] / 1000.0, "us");
     }
+
+    /** A node to run one S4 measurement on, and what to close after it. */
+    record Env(Node node, AutoCloseable close) {
+        void shutdown() throws Exception {
+            if (close != null) close.close();
+            else node.shutdown(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Where S4 runs by default: a plain local node. */
+    static final java.util.concurrent.Callable<Env> BARE = () -> new Env(Node.builder().name("bench@127.0.0.1").build(), null);
 
     private static int intArg(String[] args, String name, int dflt) {
         for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return Integer.parseInt(args[i + 1].replace("_", ""));
@@ -99,10 +112,16 @@ final class LocalScenarios {
 
     // ------------------------------------------------------------------ S4
 
-    static void pingPong(int roundTrips, int runs) throws Exception {
+    /** Round trips per second, the best of {@code runs} after a warm-up. */
+    static double pingPong(java.util.concurrent.Callable<Env> envs, int roundTrips, int runs) throws Exception {
+        return pingPong(envs, roundTrips, runs, true);
+    }
+
+    static double pingPong(java.util.concurrent.Callable<Env> envs, int roundTrips, int runs, boolean warmUp) throws Exception {
         double best = 0;
-        for (int r = -1; r < runs; r++) {
-            Node node = Node.builder().name("bench@127.0.0.1").build();
+        for (int r = warmUp ? -1 : 0; r < runs; r++) {
+            Env env = envs.call();
+            Node node = env.node();
             int count = r < 0 ? roundTrips / 10 : roundTrips;
             CompletableFuture<Long> done = new CompletableFuture<>();
             Pid ponger = node.spawn(self -> {
@@ -122,16 +141,22 @@ final class LocalScenarios {
             });
             long nanos = done.get(5, TimeUnit.MINUTES);
             if (r >= 0) best = Math.max(best, count / (nanos / 1e9));
-            node.shutdown(Duration.ofSeconds(10));
+            env.shutdown();
         }
-        figure("S4", "pingpong_roundtrips_per_s", Math.round(best), "roundtrips/s");
+        return best;
     }
 
-    static void fanIn(int senders, int perSender, int runs) throws Exception {
+    /** Messages per second into one receiver, the best of {@code runs} after a warm-up. */
+    static double fanIn(java.util.concurrent.Callable<Env> envs, int senders, int perSender, int runs) throws Exception {
+        return fanIn(envs, senders, perSender, runs, true);
+    }
+
+    static double fanIn(java.util.concurrent.Callable<Env> envs, int senders, int perSender, int runs, boolean warmUp) throws Exception {
         double best = 0;
         long total = (long) senders * perSender;
-        for (int r = -1; r < runs; r++) {
-            Node node = Node.builder().name("bench@127.0.0.1").build();
+        for (int r = warmUp ? -1 : 0; r < runs; r++) {
+            Env env = envs.call();
+            Node node = env.node();
             CompletableFuture<Long> done = new CompletableFuture<>();
             CountDownLatch ready = new CountDownLatch(senders);
             CountDownLatch go = new CountDownLatch(1);
@@ -153,15 +178,21 @@ final class LocalScenarios {
             go.countDown();
             long nanos = done.get(5, TimeUnit.MINUTES);
             if (r >= 0) best = Math.max(best, total / (nanos / 1e9));
-            node.shutdown(Duration.ofSeconds(10));
+            env.shutdown();
         }
-        figure("S4", "fanin_msgs_per_s", Math.round(best), "msgs/s");
+        return best;
     }
 
-    static void callLatency(int calls, int runs) throws Exception {
+    /** Call latency {p50, p99} in nanoseconds, the best of {@code runs} after a warm-up. */
+    static long[] callLatency(java.util.concurrent.Callable<Env> envs, int calls, int runs) throws Exception {
+        return callLatency(envs, calls, runs, true);
+    }
+
+    static long[] callLatency(java.util.concurrent.Callable<Env> envs, int calls, int runs, boolean warmUp) throws Exception {
         long bestP50 = Long.MAX_VALUE, bestP99 = Long.MAX_VALUE;
-        for (int r = -1; r < runs; r++) {
-            Node node = Node.builder().name("bench@127.0.0.1").build();
+        for (int r = warmUp ? -1 : 0; r < runs; r++) {
+            Env env = envs.call();
+            Node node = env.node();
             Pid server = GenServer.start(node, new GenServer<Long>() {
                 @Override public Next<Long> init(ProcessContext self) { return Next.ok(0L); }
                 @Override public Next<Long> handleCall(Object request, From from, Long n) { return Next.reply(n, n + 1); }
@@ -183,9 +214,8 @@ final class LocalScenarios {
                 bestP50 = Math.min(bestP50, lat[(int) (count * 0.50)]);
                 bestP99 = Math.min(bestP99, lat[(int) (count * 0.99)]);
             }
-            node.shutdown(Duration.ofSeconds(10));
+            env.shutdown();
         }
-        figure("S4", "call_p50_us", bestP50 / 1000.0, "us");
-        figure("S4", "call_p99_us", bestP99 / 1000.0, "us");
+        return new long[] {bestP50, bestP99};
     }
 }

@@ -39,6 +39,8 @@ final class ProcessImpl extends Mailbox implements ProcessContext, Runnable {
     volatile Ref pendingCall;
     /** The locally registered name, if any. Guarded by node's name lock. */
     String registeredName;
+    /** Calls this process made (owned by the process; samples which calls are timed). */
+    int callsMade;
     /** What the process says it is ({@link #setLabel}); null if nothing. */
     volatile String label;
 

@@ -9,12 +9,17 @@ package dev.cohort.process;
  * (a counter or a histogram update), must not block and must not throw.
  */
 public interface Telemetry {
+    /** One call in this many (per calling process) is timed and reported; a power of two. */
+    int SAMPLE = 16;
+
     /** Does nothing; the default. */
     Telemetry NONE = new Telemetry() {};
 
     /**
      * A call got its reply {@code nanos} after it was sent; {@code remote}: the server was on
-     * another node. Calls that time out or whose server is down are not reported here.
+     * another node. A sample: each process reports its first call and then one in
+     * {@link #SAMPLE} (a call from outside any process is always reported). Calls that time out
+     * or whose server is down are not reported.
      */
     default void callCompleted(long nanos, boolean remote) {}
 

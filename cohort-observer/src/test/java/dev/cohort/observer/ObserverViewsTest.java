@@ -135,9 +135,10 @@ class ObserverViewsTest {
         nodes.get(1).ask("CRASH", "CRASHED ", WAIT);
         await().atMost(WAIT).until(() -> parse(get(1, "/metrics")).getOrDefault("cohort_supervisor_restarts_total", 0.0) >= 1);
         Map<String, Double> m = parse(get(1, "/metrics"));
+        // one call in 16 of each process is timed; the fixture's calls come from outside any process: all are
         assertThat(m.get("cohort_call_duration_seconds_count{scope=\"local\"}")).isGreaterThanOrEqualTo(200);
         assertThat(m.get("cohort_call_duration_seconds_sum{scope=\"local\"}")).isPositive();
-        assertThat(m).containsKey("cohort_call_duration_seconds_max{scope=\"local\"}").containsKey("cohort_call_duration_seconds_count{scope=\"remote\"}");
+        assertThat(m).containsKey("cohort_call_duration_seconds_count{scope=\"remote\"}");
         assertThat(m.get("cohort_registry_entries{registry=\"bench\"}")).isEqualTo(9.0);
         assertThat(m.get("cohort_registry_conflicts_resolved_total{registry=\"bench\"}")).isEqualTo(0.0);
         for (int j = 0; j < 3; j++) {
