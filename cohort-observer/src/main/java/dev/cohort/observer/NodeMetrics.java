@@ -35,7 +35,7 @@ final class NodeMetrics implements MeterBinder {
     private final DistributedViews distributed;
     private final List<Replication.Watched> maps;
     private final UpdateProbe probe;
-    private MultiGauge syncLag, inFlight, children;
+    private MultiGauge syncLag, inFlight, children, members;
 
     NodeMetrics(ClusterNode cluster, ClusterView view, DistributedViews distributed, List<Replication.Watched> maps, UpdateProbe probe) {
         this.cluster = cluster;
@@ -92,12 +92,17 @@ final class NodeMetrics implements MeterBinder {
         }
         syncLag.register(lag, true);
         inFlight.register(flight, true);
-        List<MultiGauge.Row<?>> kids = new ArrayList<>();
+        List<MultiGauge.Row<?>> kids = new ArrayList<>(), states = new ArrayList<>();
         for (var d : distributed.supervisors()) {
             var st = d.stats();
             for (String m : st.members().keySet()) kids.add(MultiGauge.Row.of(Tags.of("supervisor", d.name(), "member", m), st.childrenPerMember().getOrDefault(m, 0)));
+            for (var state : dev.cohort.distributed.supervisor.DistributedSupervisor.MemberState.values()) {
+                long n = st.members().values().stream().filter(x -> x == state).count();
+                states.add(MultiGauge.Row.of(Tags.of("supervisor", d.name(), "state", state.name().toLowerCase(java.util.Locale.ROOT)), n));
+            }
         }
         children.register(kids, true);
+        members.register(states, true);
     }
 
     @Override
@@ -121,6 +126,8 @@ final class NodeMetrics implements MeterBinder {
         inFlight = MultiGauge.builder("cohort.replication.deltas.in.flight")
                 .description("deltas sent to a neighbour and not yet confirmed by a sync").register(registry);
         children = MultiGauge.builder("cohort.supervisor.children").description("children per member of a distributed supervisor, as this node sees them")
+                .register(registry);
+        members = MultiGauge.builder("cohort.supervisor.members").description("members of a distributed supervisor per state, as this node sees them")
                 .register(registry);
         Gauge.builder("cohort.replication.update.reach", probe, UpdateProbe::lastSeconds).baseUnit("seconds")
                 .description("time the last probe update took to reach every observed node").register(registry);

@@ -141,6 +141,8 @@ class ObserverViewsTest {
         assertThat(m).containsKey("cohort_call_duration_seconds_count{scope=\"remote\"}");
         assertThat(m.get("cohort_registry_entries{registry=\"bench\"}")).isEqualTo(9.0);
         assertThat(m.get("cohort_registry_conflicts_resolved_total{registry=\"bench\"}")).isEqualTo(0.0);
+        assertThat(m.get("cohort_supervisor_members{state=\"alive\",supervisor=\"workers\"}")).isEqualTo(3.0);
+        assertThat(m.get("cohort_supervisor_members{state=\"leaving\",supervisor=\"workers\"}")).isEqualTo(0.0);
         for (int j = 0; j < 3; j++) {
             assertThat(m.get("cohort_supervisor_children{member=\"" + nodes.get(j).name + "\",supervisor=\"workers\"}")).isEqualTo((double) here[j]);
         }
