@@ -191,6 +191,25 @@ class ObserverViewsTest {
     }
 
     @Test
+    void aNodeHandingItsChildrenOverIsLeaving() throws Exception {
+        start();
+        String pid = nodes.get(0).ask("SLOW s1", "CHILD s1 ", WAIT).split(" ")[2];
+        int host = -1;
+        for (int i = 0; i < 3; i++) if (pid.startsWith("<" + nodes.get(i).name + ".")) host = i;
+        int other = (host + 1) % 3;
+        String name = nodes.get(host).name;
+        assertThat(get(other, "/api/cluster")).contains("{\"name\":\"" + name + "\",\"state\":\"up\"");
+        nodes.get(host).command("LEAVE");
+        // the child takes three seconds to stop: meanwhile its node is leaving, as every member sees it
+        await().atMost(WAIT).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> get(other, "/api/cluster").contains("{\"name\":\"" + name + "\",\"state\":\"leaving\""));
+        assertThat(get(other, "/api/supervisors")).contains("{\"node\":\"" + name + "\",\"state\":\"leaving\"");
+        nodes.get(host).awaitLine(l -> l.equals("LEFT true"), WAIT);
+        // after the hand-over the member is gone; the node itself stays up
+        await().atMost(WAIT).until(() -> get(other, "/api/cluster").contains("{\"name\":\"" + name + "\",\"state\":\"up\""));
+    }
+
+    @Test
     void aStoppedNodeIsSuspectedThenDown() throws Exception {
         start();
         assertThat(parse(get(0, "/metrics"))).containsKey("cohort_node_events_total{event=\"suspected\"}");

@@ -22,7 +22,8 @@ import dev.cohort.supervisor.Supervisor;
  * {@code workers} (children register themselves), a local supervisor {@code local.sup} with
  * the server {@code echo}, and an observer (token {@code s3cret-token}). Commands:
  * {@code START id} starts a permanent child cluster-wide; {@code CALLS n} calls echo n times;
- * {@code CRASH} kills echo (its supervisor restarts it).
+ * {@code CRASH} kills echo (its supervisor restarts it); {@code SLOW id} starts a child that takes
+ * three seconds to stop; {@code LEAVE} leaves the supervisor gracefully.
  */
 public final class ObservedNodeMain extends NodeCommand {
     public static final String TOKEN = "s3cret-token";
@@ -37,11 +38,26 @@ public final class ObservedNodeMain extends NodeCommand {
         @Override public Next<Long> handleCall(Object request, From from, Long state) { return Next.reply(request, state + 1); }
     }
 
+    /** A child that takes three seconds to stop (its hand-over, say): a member leaving with it stays leaving that long. */
+    static final class Slow implements GenServer<Long> {
+        @Override public Next<Long> init(ProcessContext self) {
+            self.trapExit(true);
+            return Next.ok(0L);
+        }
+
+        @Override public void terminate(ExitReason reason, Long state) {
+            java.util.concurrent.locks.LockSupport.parkNanos(3_000_000_000L);
+        }
+    }
+
     @Override
     protected void running(ClusterNode cluster) {
         ForySerializer serializer = ForySerializer.builder().build();
         DistributedRegistry registry = DistributedRegistry.start(cluster, "bench", serializer);
-        DistributedSupervisor workers = SupervisorNodeMain.workers(cluster, registry, serializer, true).start();
+        DistributedSupervisor workers = SupervisorNodeMain.workers(cluster, registry, serializer, true)
+                .define("slow", arg -> ChildSpec.worker(arg, (sup, args) -> GenServer.startLink(sup, new Slow()))
+                        .withShutdown(dev.cohort.supervisor.Shutdown.timeout(java.time.Duration.ofSeconds(10))))
+                .start();
         Supervisor.start(cluster.node(), Supervisor.builder()
                 .child(ChildSpec.worker("echo", (sup, args) -> GenServer.startLink(sup, new Echo(), StartOptions.named("echo")))).build(),
                 StartOptions.named("local.sup"));
@@ -49,6 +65,11 @@ public final class ObservedNodeMain extends NodeCommand {
         readCommands(w -> {
             switch (w[0]) {
                 case "START" -> print("CHILD " + w[1] + " " + workers.startChild(w[1], "permanent", w[1]));
+                case "SLOW" -> print("CHILD " + w[1] + " " + workers.startChild(w[1], "slow", w[1]));
+                case "LEAVE" -> {
+                    print("LEAVING");
+                    print("LEFT " + workers.leave(java.time.Duration.ofSeconds(30)));
+                }
                 case "CALLS" -> {
                     int n = Integer.parseInt(w[1]);
                     for (int i = 0; i < n; i++) cluster.node().call(dev.cohort.process.Address.name("echo"), i);
