@@ -106,8 +106,11 @@ public final class ClusterNode implements AutoCloseable {
     /** How this node finds the others. */
     public Discovery discovery() { return discovery; }
 
-    /** The other nodes currently connected. */
+    /** The other nodes currently connected (a copy: to test one node, {@link #isConnected} costs less). */
     public Set<String> connectedNodes() { return transport.connectedNodes(); }
+
+    /** Whether {@code node} is connected now (this node counts as not). */
+    public boolean isConnected(String node) { return transport.isConnected(node); }
 
     /** The connected nodes JGroups' failure detectors suspect now (see {@link JGroupsTransport#suspectedNodes()}). */
     public Set<String> suspectedNodes() { return transport.suspectedNodes(); }

@@ -124,7 +124,7 @@ final class RegistryServer implements GenServer<Void> {
      */
     private boolean mayBeAlive(Pid holder) {
         if (holder.node().equals(cluster.name())) return cluster.node().isAlive(holder);
-        return cluster.connectedNodes().contains(holder.node());
+        return cluster.isConnected(holder.node());
     }
 
     private boolean unregister(Object key) {

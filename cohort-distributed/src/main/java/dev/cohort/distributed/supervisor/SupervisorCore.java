@@ -99,7 +99,7 @@ final class SupervisorCore {
      */
     boolean ownerGone(String owner) {
         if (owner.equals(me)) return false;
-        if (!cluster.connectedNodes().contains(owner)) return true;
+        if (!cluster.isConnected(owner)) return true;
         Member m = members.get(owner);
         return m != null && deadServers.contains(m.server());
     }

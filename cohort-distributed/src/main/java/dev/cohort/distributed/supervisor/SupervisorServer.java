@@ -255,7 +255,7 @@ final class SupervisorServer implements GenServer<Void> {
     private void settleEverything() {
         for (Member m : core.members.values()) {
             if (!m.node().equals(core.me) && !watched.containsKey(m.server()) && !core.deadServers.contains(m.server())
-                    && core.cluster.connectedNodes().contains(m.node())) {
+                    && core.cluster.isConnected(m.node())) {
                 watched.put(m.server(), self.monitor(m.server()));
             }
         }

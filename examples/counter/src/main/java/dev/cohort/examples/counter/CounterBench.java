@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code W1 handoff_req_per_s}: stage handoff, three nodes, SQLite write-through.</li>
  * </ul>
  * Each scenario first visits every user once (which starts the 10,000 sessions; its rate is
- * printed as {@code W1 STAGE_first_visits_per_s}), then warms up 5 s and measures 10 s of visits
- * to uniformly random users.
+ * printed as {@code W1 STAGE_first_visits_per_s}), then warms up 15 s ({@code -Dcohort.bench.warmup},
+ * seconds: a young node JVM compiles Jetty's and the runtime's paths for about that long on two
+ * cores) and measures 10 s of visits to uniformly random users.
  * Prints {@code scenario figure value unit} lines; {@code ./cohort bench counter single|cluster|handoff} runs one.
  */
 public final class CounterBench {
@@ -38,7 +39,22 @@ public final class CounterBench {
      */
     private static final String CARRIERS = System.getProperty("cohort.bench.carriers",
             String.valueOf(Runtime.getRuntime().availableProcessors()));
-    private static final Duration WARMUP = Duration.ofSeconds(5), MEASURE = Duration.ofSeconds(10);
+    /**
+     * The load client: {@code wrk} (Debian's, a C program: the figures then show the nodes, not a
+     * second JVM competing for the two cores) when it is on the PATH, else {@link LoadClient};
+     * {@code -Dcohort.bench.client=java|wrk} chooses.
+     */
+    private static final String CLIENT = System.getProperty("cohort.bench.client", Wrk.available() ? "wrk" : "java");
+    /**
+     * The node JVMs' collector, {@code -Dcohort.bench.gc}. Default: ZGC for one node (G1's young
+     * pauses, 12-25 ms with 10,000 session processes whose state and stacks change between
+     * collections, set the p99), G1 for three (ZGC's concurrent threads in three JVMs on two cores
+     * cost a third of the throughput: 2.0 k against 5-6 k req/s).
+     */
+    private static String gc(int nodes) {
+        return System.getProperty("cohort.bench.gc", nodes == 1 ? "-XX:+UseZGC" : "-XX:+UseG1GC");
+    }
+    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("cohort.bench.warmup", 15)), MEASURE = Duration.ofSeconds(10);
 
     private CounterBench() {}
 
@@ -54,6 +70,7 @@ public final class CounterBench {
             System.exit(0);
         }
         List<String> which = args.length > 0 ? List.of(args) : List.of("single", "cluster", "handoff");
+        System.out.println("W1 client_" + CLIENT + " 1 client");
         for (String w : which) {
             switch (w) {
                 case "single" -> {
@@ -84,7 +101,7 @@ public final class CounterBench {
     }
 
     private static LoadClient.Result scenario(Stage stage, int n) throws Exception {
-        System.err.println("# " + stage.label() + ": " + n + " node(s), " + CONNECTIONS + " connections, " + USERS + " users");
+        System.err.println("# " + stage.label() + ": " + n + " node(s), " + CONNECTIONS + " connections, " + USERS + " users, client " + CLIENT + ", " + gc(n));
         Path dir = Files.createTempDirectory("cohort-bench-counter");
         int[] ports = new int[n], http = new int[n];
         for (int i = 0; i < n; i++) {
@@ -98,7 +115,7 @@ public final class CounterBench {
         try {
             for (int i = 0; i < n; i++) {
                 List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms512m", "-Xmx1g",
+                        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g", gc(n),
                         "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS,
                         "-cp", System.getProperty("java.class.path"), CounterApp.class.getName(), "node", "--stage", stage.label(),
                         "--name", (char) ('a' + i) + "@127.0.0.1", "--port", String.valueOf(ports[i]), "--http-port", String.valueOf(http[i]),
@@ -129,6 +146,10 @@ public final class CounterBench {
             for (int p : http) httpPorts.add(p);
             double first = LoadClient.firstVisits(httpPorts, CONNECTIONS, USERS);
             System.out.println("W1 " + stage.label() + "_first_visits_per_s " + Math.round(first) + " req/s");
+            if (CLIENT.equals("wrk")) {
+                Wrk.run(httpPorts, CONNECTIONS, USERS, WARMUP); // the warm-up, not counted
+                return Wrk.run(httpPorts, CONNECTIONS, USERS, MEASURE);
+            }
             return LoadClient.run(httpPorts, CONNECTIONS, USERS, WARMUP, MEASURE);
         } finally {
             for (Process p : nodes) p.destroyForcibly();

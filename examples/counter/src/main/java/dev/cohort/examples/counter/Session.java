@@ -9,8 +9,6 @@ import dev.cohort.process.ExitReason;
 import dev.cohort.process.Pid;
 import dev.cohort.distributed.registry.DistributedRegistry;
 import dev.cohort.state.StatefulServer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One user's session: counts visits. Registered as {@code session:NAME} before anything else
@@ -24,11 +22,15 @@ import java.util.List;
 final class Session implements StatefulServer<Session.State> {
     static final int REMEMBERED = 64;
 
-    /** The durable state: the user, the visits, the ids of the latest visits. */
-    record State(String user, long visits, String[] recent) {}
+    /**
+     * The durable state: the user, the visits, the ids of the latest visits (oldest first). Ids
+     * are longs in one primitive array: a visit replaces a 0.5 KB array, where a list of id
+     * strings cost 64 objects per session that the young collector copied on every pause.
+     */
+    record State(String user, long visits, long[] recent) {}
 
-    /** Call: count a visit (once per id); answers the visits. */
-    record Visit(String id) {}
+    /** Call: count a visit (once per id, 64 random bits); answers the visits. */
+    record Visit(long id) {}
 
     /** Call "get" answers the visits without counting. */
     static final String GET = "get";
@@ -52,7 +54,7 @@ final class Session implements StatefulServer<Session.State> {
         this.naming = naming;
     }
 
-    @Override public State initial(String key) { return new State(user, 0, new String[0]); }
+    @Override public State initial(String key) { return new State(user, 0, new long[0]); }
 
     @Override
     public void beforeRestore(ProcessContext self) {
@@ -63,11 +65,13 @@ final class Session implements StatefulServer<Session.State> {
     @Override
     public Next<State> handleCall(Object request, From from, State state) {
         if (request instanceof Visit v) {
-            if (List.of(state.recent()).contains(v.id())) return Next.reply(state.visits(), state);
-            List<String> recent = new ArrayList<>(List.of(state.recent()));
-            recent.add(v.id());
-            if (recent.size() > REMEMBERED) recent.remove(0);
-            State next = new State(state.user(), state.visits() + 1, recent.toArray(String[]::new));
+            long[] seen = state.recent();
+            for (long id : seen) if (id == v.id()) return Next.reply(state.visits(), state); // a retry: counted already
+            int keep = Math.min(seen.length, REMEMBERED - 1);
+            long[] recent = new long[keep + 1];
+            System.arraycopy(seen, seen.length - keep, recent, 0, keep);
+            recent[keep] = v.id();
+            State next = new State(state.user(), state.visits() + 1, recent);
             return Next.reply(next.visits(), next);
         }
         if (GET.equals(request)) return Next.reply(state.visits(), state);

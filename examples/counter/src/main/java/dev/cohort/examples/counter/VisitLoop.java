@@ -24,8 +24,8 @@ final class VisitLoop {
      * @param start starts the user's session and returns it, or null if another start won (then it is looked up again)
      */
     static Sessions.Visited visit(Messenger via, String user, Function<String, Pid> whereis, Function<String, Pid> start) {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        Session.Visit visit = new Session.Visit(Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong())); // 128 random bits
+        // 64 random bits: two visits among a session's last 64 share an id with odds of 1 in 2^58
+        Session.Visit visit = new Session.Visit(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         long backoffMs = 1;
         RuntimeException last = null;

@@ -64,7 +64,7 @@ public final class ClusterStatus implements GenServer<ClusterStatus.View> {
 
     private CityStatus statusOf(String city) {
         String node = cities.nodeOf(city);
-        if (!cluster.connectedNodes().contains(node)) return new CityStatus(city, "down", 0, 0, -1, "");
+        if (!cluster.isConnected(node)) return new CityStatus(city, "down", 0, 0, -1, "");
         try {
             return self.call(Address.remote(CityWatch.NAME, node), new GetStatus(), Duration.ofSeconds(2));
         } catch (RuntimeException e) {
