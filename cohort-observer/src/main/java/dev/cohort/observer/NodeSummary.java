@@ -27,11 +27,12 @@ final class NodeSummary implements GenServer<Void> {
         this.probe = probe;
     }
 
-    static void serve(ClusterNode cluster, UpdateProbe probe) {
+    /** Starts the process; returns it, or null if another observer of this node runs one (that one answers). */
+    static dev.cohort.process.Pid serve(ClusterNode cluster, UpdateProbe probe) {
         try {
-            GenServer.start(cluster.node(), new NodeSummary(cluster, probe), StartOptions.named(NAME));
+            return GenServer.start(cluster.node(), new NodeSummary(cluster, probe), StartOptions.named(NAME));
         } catch (AlreadyStartedException e) {
-            // a second observer on this node: the first one answers
+            return null;
         }
     }
 

@@ -54,9 +54,11 @@ public final class Observer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final java.util.concurrent.atomic.AtomicBoolean open;
     private final UpdateProbe probe;
+    private final Pid summary;
 
     private Observer(ClusterNode cluster, Javalin web, PrometheusMeterRegistry metrics, java.util.concurrent.atomic.AtomicBoolean open,
-                     UpdateProbe probe) {
+                     UpdateProbe probe, Pid summary) {
+        this.summary = summary;
         this.cluster = cluster;
         this.web = web;
         this.metrics = metrics;
@@ -150,11 +152,11 @@ public final class Observer implements AutoCloseable {
             nodeMetrics.bindTo(metrics);
             cluster.node().telemetry(NodeMetrics.telemetry(metrics));
             java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-            NodeSummary.serve(cluster, probe);
+            Pid summary = NodeSummary.serve(cluster, probe);
             ObserverWeb.Observed observed = new ObserverWeb.Observed(cluster, view, distributed, List.copyOf(maps), probe,
                     new ProcessTable(cluster.node()), names, List.copyOf(panels), nodeMetrics);
             Javalin web = ObserverWeb.start(observed, metrics, host, port, token, open);
-            return new Observer(cluster, web, metrics, open, probe);
+            return new Observer(cluster, web, metrics, open, probe, summary);
         }
     }
 
@@ -169,6 +171,13 @@ public final class Observer implements AutoCloseable {
         open.set(false);
         web.stop();
         cluster.node().telemetry(dev.cohort.process.Telemetry.NONE);
+        if (summary != null) { // ended before close returns: a later observer of this node serves its own
+            try {
+                dev.cohort.server.GenServer.stop(cluster.node(), summary, dev.cohort.process.ExitReason.SHUTDOWN, java.time.Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                // ended already, or killed with its node
+            }
+        }
         probe.close();
         metrics.close();
     }
