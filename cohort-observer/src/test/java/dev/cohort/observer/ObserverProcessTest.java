@@ -23,28 +23,22 @@ import org.junit.jupiter.api.Test;
 class ObserverProcessTest {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final String TOKEN = "s3cret-token";
-    private final List<NodeProcess> nodes = new ArrayList<>();
-    private final List<String> urls = new ArrayList<>();
+    private ObservedNodes cluster;
+    private List<NodeProcess> nodes;
+    private List<String> urls;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() {
-        nodes.forEach(NodeProcess::close);
+        if (cluster != null) cluster.close();
     }
 
     private void start() throws Exception {
-        int[] ports = new int[3];
-        for (int i = 0; i < 3; i++) ports[i] = dev.cohort.cluster.Ports.free();
-        String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        for (int i = 0; i < 3; i++) {
-            List<String> options = new ArrayList<>(List.of("--seeds", seeds, "--observer-port", "0"));
-            if (i < 2) options.addAll(List.of("--observer-token", TOKEN)); // c stays read-only
-            nodes.add(NodeProcess.startWith(ObserverNodeMain.class, (char) ('a' + i) + "@127.0.0.1", ports[i], "c", options));
-        }
-        for (NodeProcess n : nodes) {
-            String line = n.awaitLine(l -> l.startsWith("OBSERVER "), WAIT);
-            urls.add(line.substring("OBSERVER ".length()).replaceAll("/$", ""));
-        }
+        // c stays read-only: no token
+        cluster = new ObservedNodes(ObserverNodeMain.class,
+                i -> i < 2 ? List.of("--observer-port", "0", "--observer-token", TOKEN) : List.of("--observer-port", "0"), WAIT);
+        nodes = cluster.nodes;
+        urls = cluster.urls;
     }
 
     private HttpResponse<String> get(int node, String path) throws Exception {

@@ -26,23 +26,20 @@ import org.junit.jupiter.api.Test;
  * other nodes' own views, or the process table.
  */
 class ObserverViewsTest {
-    private final List<NodeProcess> nodes = new ArrayList<>();
-    private final List<String> urls = new ArrayList<>();
+    private ObservedNodes cluster;
+    private List<NodeProcess> nodes;
+    private List<String> urls;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() {
-        nodes.forEach(NodeProcess::close);
+        if (cluster != null) cluster.close();
     }
 
     private void start() throws Exception {
-        int[] ports = new int[3];
-        for (int i = 0; i < 3; i++) ports[i] = dev.cohort.cluster.Ports.free();
-        String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        for (int i = 0; i < 3; i++) {
-            nodes.add(NodeProcess.startWith(ObservedNodeMain.class, (char) ('a' + i) + "@127.0.0.1", ports[i], "c", List.of("--seeds", seeds)));
-        }
-        for (NodeProcess n : nodes) urls.add(n.awaitLine(l -> l.startsWith("OBSERVER "), WAIT).substring("OBSERVER ".length()).replaceAll("/$", ""));
+        cluster = new ObservedNodes(ObservedNodeMain.class, i -> List.of(), WAIT);
+        nodes = cluster.nodes;
+        urls = cluster.urls;
         for (int i = 0; i < 3; i++) {
             int node = i;
             await().atMost(WAIT).until(() -> get(node, "/api/supervisors").contains("\"state\":\"alive\",\"children\":0},{\"node\":\"b@127.0.0.1\",\"state\":\"alive\"")
