@@ -185,7 +185,7 @@ public final class FrameCodec {
     }
 
     private static Pid pid(In in) throws FrameException {
-        String node = in.str(MAX_NODE_NAME);
+        String node = in.nodeName();
         long creation = in.varlong();
         long id = in.varlong();
         if (node.isEmpty()) throw new FrameException("pid with an empty node name");
@@ -204,7 +204,7 @@ public final class FrameCodec {
     }
 
     private static Ref ref(In in) throws FrameException {
-        String node = in.str(MAX_NODE_NAME);
+        String node = in.nodeName();
         long creation = in.varlong();
         long id = in.varlong();
         if (node.isEmpty()) throw new FrameException("ref with an empty node name");
@@ -267,6 +267,17 @@ public final class FrameCodec {
         byte[] toBytes() { return java.util.Arrays.copyOf(buf, n); }
     }
 
+    /** A node name as decoded before: its bytes and the one String every frame naming it shares. */
+    private record KnownName(byte[] bytes, String name) {}
+
+    /**
+     * Node names decoded recently, by a hash of their bytes: nearly every pid and ref in a frame
+     * names one of a few nodes, so decoding them reuses one String each instead of allocating
+     * one per pid (and {@code Pid.equals} then finds equal names by identity). Entries are
+     * immutable; a race only costs a miss.
+     */
+    private static final KnownName[] KNOWN_NAMES = new KnownName[64];
+
     /** A bounds-checked reader. */
     private static final class In {
         private final byte[] buf;
@@ -317,6 +328,24 @@ public final class FrameCodec {
             byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + len);
             pos += len;
             return out;
+        }
+
+        /** A node name (as {@link #str} with {@code MAX_NODE_NAME}), the same String as for earlier frames naming it. */
+        String nodeName() throws FrameException {
+            int mark = pos;
+            int len = length(MAX_NODE_NAME);
+            int h = len;
+            for (int i = pos, end = pos + len; i < end; i++) h = 31 * h + buf[i];
+            int slot = h & (KNOWN_NAMES.length - 1);
+            KnownName k = KNOWN_NAMES[slot];
+            if (k != null && java.util.Arrays.equals(k.bytes(), 0, k.bytes().length, buf, pos, pos + len)) {
+                pos += len;
+                return k.name();
+            }
+            pos = mark;
+            String s = str(MAX_NODE_NAME);
+            KNOWN_NAMES[slot] = new KnownName(java.util.Arrays.copyOfRange(buf, pos - len, pos), s); // same bytes, same text
+            return s;
         }
 
         String str(int max) throws FrameException {

@@ -85,4 +85,19 @@ class FrameCodecTest {
         assertThatThrownBy(() -> codec.encode(new Frame.Send(a, new byte[1 << 16])))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds the limit");
     }
+
+    @Test
+    void decodedNodeNamesAreSharedAcrossFramesAndStayCorrect() throws FrameException {
+        Frame.Link first = (Frame.Link) codec.decode(codec.encode(new Frame.Link(a, b)));
+        Frame.Link second = (Frame.Link) codec.decode(codec.encode(new Frame.Link(b, a)));
+        assertThat(second.to().node()).isSameAs(first.from().node()).isEqualTo("gotham@127.0.0.1");
+        assertThat(second.from().node()).isSameAs(first.to().node()).isEqualTo("metropolis@127.0.0.1");
+        // names that collide in the table, or are new, still decode to their own text
+        for (int i = 0; i < 500; i++) {
+            Pid p = new Pid("n" + i + "@host-é" + (i % 7), i, i);
+            Frame.Link back = (Frame.Link) codec.decode(codec.encode(new Frame.Link(p, a)));
+            assertThat(back.from()).isEqualTo(p);
+            assertThat(back.to()).isEqualTo(a);
+        }
+    }
 }
