@@ -52,8 +52,8 @@ final class ObserverWeb {
             while (open.get()) {
                 if (!pages.isEmpty()) {
                     o.probe().tick();
-                    String common = common(o);
                     Map<Pid, String> names = o.allNames();
+                    String common = common(o, names);
                     for (var e : pages.entrySet()) {
                         WsContext ws = e.getKey();
                         try {
@@ -78,14 +78,16 @@ final class ObserverWeb {
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.ws("/ws", ws -> {
                 ws.onConnect(ctx -> {
-                    ctx.send(snapshot(common(o), o, "", o.allNames())); // a new page shows everything at once
+                    Map<Pid, String> names = o.allNames();
+                    ctx.send(snapshot(common(o, names), o, "", names)); // a new page shows everything at once
                     pages.put(ctx, "");
                 });
                 // the page sends its search text; the next snapshots list what matches it
                 ws.onMessage(ctx -> {
                     String q = ctx.message();
                     pages.put(ctx, q.length() > MAX_QUERY ? q.substring(0, MAX_QUERY) : q);
-                    ctx.send(snapshot(common(o), o, pages.get(ctx), o.allNames()));
+                    Map<Pid, String> names = o.allNames();
+                    ctx.send(snapshot(common(o, names), o, pages.get(ctx), names));
                 });
                 ws.onClose(pages::remove);
                 ws.onError(pages::remove);
@@ -109,12 +111,12 @@ final class ObserverWeb {
         }).start();
     }
 
-    /** The parts of a snapshot every page gets. */
-    private static String common(Observed o) {
+    /** The parts of a snapshot every page gets; {@code names} as {@link Observed#allNames()} gave them for this snapshot. */
+    private static String common(Observed o, Map<Pid, String> names) {
         return "\"node\":" + nodeJson(o.cluster()) + ",\"cluster\":" + clusterJson(o) + ",\"panels\":" + panelsJson(o.panels())
                 + ",\"registries\":" + o.distributed().registriesJson() + ",\"supervisors\":" + o.distributed().supervisorsJson()
                 + ",\"replication\":" + Replication.json(o.maps(), o.probe())
-                + ",\"tree\":" + SupervisionTree.json(o.cluster().node(), o.distributed().supervisors(), o.allNames());
+                + ",\"tree\":" + SupervisionTree.json(o.cluster().node(), o.distributed().supervisors(), names);
     }
 
     private static String snapshot(String common, Observed o, String query, Map<Pid, String> names) {
