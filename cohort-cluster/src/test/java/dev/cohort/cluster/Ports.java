@@ -14,12 +14,15 @@ import java.util.Set;
  * {@code new ServerSocket(0)} reports free is an ephemeral one, and the outgoing connections of the
  * nodes a test has already started draw from that same range: between picking such a port and
  * binding it, a node's connection could take it (seen as "No available port to bind to").
- * Ports handed out here are also never handed out twice in one JVM.
+ * Ports handed out here are also never handed out twice in one JVM, and never 100 to 105 above or
+ * below one handed out before: a node's failure detector listens 100 above its cluster port (up to
+ * 5 further if that is taken).
  */
 public final class Ports {
     private static final Random RANDOM = new Random();
     private static final Set<Integer> GIVEN = new HashSet<>();
     private static final int LOWEST = 10_000;
+    private static final int FD_OFFSET = 100, FD_RANGE = 5;
 
     private Ports() {}
 
@@ -29,7 +32,7 @@ public final class Ports {
         if (below - LOWEST < 2_000) return anyFree(); // an unusual range: fall back to the kernel's choice
         for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = LOWEST + RANDOM.nextInt(below - LOWEST);
-            if (!GIVEN.add(port)) continue;
+            if (nearFailureDetector(port) || !GIVEN.add(port)) continue;
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
                 return port;
             } catch (IOException taken) {
@@ -37,6 +40,13 @@ public final class Ports {
             }
         }
         throw new IOException("no free port found below " + below);
+    }
+
+    private static boolean nearFailureDetector(int port) {
+        for (int d = FD_OFFSET; d <= FD_OFFSET + FD_RANGE; d++) {
+            if (GIVEN.contains(port - d) || GIVEN.contains(port + d)) return true;
+        }
+        return false;
     }
 
     /** The lowest ephemeral port (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere IANA's 49152). */

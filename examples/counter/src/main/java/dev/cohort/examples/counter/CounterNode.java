@@ -38,7 +38,7 @@ final class CounterNode implements Callable<Integer> {
     String stage;
     @Option(names = "--name", defaultValue = "a@127.0.0.1", description = "node name NAME@HOST (default: ${DEFAULT-VALUE})")
     String name;
-    @Option(names = "--http-port", defaultValue = "${env:PORT:-4005}", description = "HTTP port (env PORT, default 4005)")
+    @Option(names = "--http-port", defaultValue = "${env:PORT:-4005}", description = "HTTP port (env PORT, default 4005; 0 picks a free one, printed on the COUNTER READY line)")
     int httpPort;
     @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP address to bind (default: ${DEFAULT-VALUE})")
     String httpHost;
@@ -71,7 +71,7 @@ final class CounterNode implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (httpPort <= 0 || httpPort > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port must be 1..65535, got " + httpPort);
+        if (httpPort < 0 || httpPort > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port must be 0..65535 (0: any free port), got " + httpPort);
         if (name.indexOf('@') < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--name must look like NAME@HOST, got " + name);
         List<AutoCloseable> closing = new ArrayList<>();
         Sessions sessions;
@@ -131,7 +131,7 @@ final class CounterNode implements Callable<Integer> {
             say("stopped " + name);
             stopped.countDown();
         }));
-        say("COUNTER READY " + name + " " + s.label() + " http://" + httpHost + ":" + httpPort + "/");
+        say("COUNTER READY " + name + " " + s.label() + " http://" + httpHost + ":" + web.port() + "/");
         stopped.await();
         return 0;
     }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class CounterCluster implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pattern READY = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern VISITED = Pattern.compile("User (\\S+) visited site (\\d+) times\\.");
     final List<NodeProcess> nodes = new ArrayList<>();
     final int[] httpPorts;
@@ -30,17 +31,16 @@ final class CounterCluster implements AutoCloseable {
         httpPorts = new int[n];
         for (int i = 0; i < n; i++) {
             ports[i] = dev.cohort.cluster.Ports.free();
-            httpPorts[i] = dev.cohort.cluster.Ports.free();
         }
         StringBuilder seeds = new StringBuilder();
         for (int p : ports) seeds.append(seeds.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
         for (int i = 0; i < n; i++) {
-            List<String> options = new ArrayList<>(List.of("--stage", stage.label(), "--http-port", String.valueOf(httpPorts[i])));
+            List<String> options = new ArrayList<>(List.of("--stage", stage.label(), "--http-port", "0"));
             if (stage != Stage.SIMPLE) options.addAll(List.of("--seeds", seeds.toString()));
             options.addAll(List.of(extra));
             nodes.add(NodeProcess.startWith(CounterNodeMain.class, (char) ('a' + i) + "@127.0.0.1", ports[i], "counter", options));
         }
-        for (NodeProcess p : nodes) p.awaitLine(l -> l.startsWith("COUNTER READY"), WAIT);
+        for (int i = 0; i < n; i++) httpPorts[i] = awaitReady(nodes.get(i));
         if (stage != Stage.SIMPLE) {
             for (NodeProcess p : nodes) await().atMost(WAIT).until(() -> p.lines().stream().filter(l -> l.startsWith("UP ")).count() >= n - 1);
         }
@@ -51,11 +51,23 @@ final class CounterCluster implements AutoCloseable {
         throw new IllegalArgumentException(node);
     }
 
-    /** Starts node {@code i} again (same name and ports) and waits until it serves. */
+    /** Starts node {@code i} again (same name and cluster port) and waits until it serves. */
     void restart(int i) throws IOException {
         NodeProcess p = nodes.get(i).restart();
         nodes.set(i, p);
-        p.awaitLine(l -> l.startsWith("COUNTER READY"), WAIT);
+        httpPorts[i] = awaitReady(p);
+    }
+
+    /**
+     * Waits for the node's ready line and returns the HTTP port it bound. Nodes bind port 0 (the
+     * kernel's choice, taken atomically): a port picked here and bound later could be taken in
+     * between by another process's outgoing connection.
+     */
+    private static int awaitReady(NodeProcess p) {
+        String ready = p.awaitLine(l -> l.startsWith("COUNTER READY"), WAIT);
+        Matcher m = READY.matcher(ready);
+        if (!m.find()) throw new AssertionError("no HTTP port in " + ready);
+        return Integer.parseInt(m.group(1));
     }
 
     HttpResponse<String> get(int node, String pathAndQuery, String accept) throws Exception {

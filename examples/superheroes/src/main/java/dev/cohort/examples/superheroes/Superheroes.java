@@ -11,6 +11,7 @@ import dev.cohort.server.StartOptions;
 import dev.cohort.supervisor.ChildSpec;
 import dev.cohort.supervisor.Strategy;
 import dev.cohort.supervisor.Supervisor;
+import io.javalin.Javalin;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,11 +120,14 @@ public final class Superheroes implements Runnable {
     static final class DispatchCommand implements Callable<Integer> {
         @Mixin Common common;
 
-        @Option(names = "--http-port", defaultValue = "${env:PORT:-4900}", description = "Port of the web page (env PORT; default ${DEFAULT-VALUE}).")
+        @Option(names = "--http-port", defaultValue = "${env:PORT:-4900}", description = "Port of the web page (env PORT; default ${DEFAULT-VALUE}; 0 picks a free one, printed).")
         int httpPort;
+
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (httpPort < 0 || httpPort > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port must be 0..65535 (0: any free port), got " + httpPort);
             ClusterNode cluster = common.start("dispatch");
             Cities cities = new Cities(cluster, common.host);
             HybridLogicalClock clock = HybridLogicalClock.system(cluster.name());
@@ -136,9 +140,9 @@ public final class Superheroes implements Runnable {
                     .child(ChildSpec.worker("gossip", s -> GenServer.startLink(s, new Gossip(cities, Duration.ofMillis(common.gossipMs), random))))
                     .child(ChildSpec.worker("poll", s -> GenServer.startLink(s, new Poll(cities, tabs, Duration.ofMillis(common.pollMs), random))))
                     .build(), StartOptions.defaults());
-            DispatchWeb.start(common.host, httpPort, cluster.node(), new Tabs(cluster.node(), tabs, cities, clock, random, status),
+            Javalin web = DispatchWeb.start(common.host, httpPort, cluster.node(), new Tabs(cluster.node(), tabs, cities, clock, random, status),
                     cities, status, clock, random);
-            System.out.println("DISPATCH web page on http://" + (common.host.equals("127.0.0.1") ? "localhost" : common.host) + ":" + httpPort + "/");
+            System.out.println("DISPATCH web page on http://" + (common.host.equals("127.0.0.1") ? "localhost" : common.host) + ":" + web.port() + "/");
             System.out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
             new CountDownLatch(1).await();

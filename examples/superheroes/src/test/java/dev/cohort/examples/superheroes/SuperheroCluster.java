@@ -34,7 +34,7 @@ final class SuperheroCluster implements AutoCloseable {
     }
 
     final int basePort;
-    final int httpPort;
+    private volatile int httpPort;
     private final List<String> ticks;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, List<String>> output = new ConcurrentHashMap<>();
@@ -42,7 +42,6 @@ final class SuperheroCluster implements AutoCloseable {
 
     SuperheroCluster(long patrolMs, long fightMs) throws IOException {
         this.basePort = freeBase();
-        this.httpPort = freePort();
         this.ticks = List.of("--patrol-ms", String.valueOf(patrolMs), "--fight-ms", String.valueOf(fightMs),
                 "--gossip-ms", "300", "--poll-ms", "500");
     }
@@ -53,8 +52,10 @@ final class SuperheroCluster implements AutoCloseable {
     }
 
     void startDispatch() throws IOException {
-        start("dispatch", List.of("dispatch", "--http-port", String.valueOf(httpPort)));
-        awaitLine("dispatch", l -> l.startsWith("DISPATCH web page on"));
+        // port 0: the kernel picks and binds in one step, so no other process can take it in between
+        start("dispatch", List.of("dispatch", "--http-port", "0"));
+        String line = awaitLine("dispatch", l -> l.startsWith("DISPATCH web page on"));
+        httpPort = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1, line.length() - 1));
     }
 
     String url() { return "http://127.0.0.1:" + httpPort + "/"; }
@@ -85,14 +86,15 @@ final class SuperheroCluster implements AutoCloseable {
 
     long count(String name, Predicate<String> match) { return lines(name).stream().filter(match).count(); }
 
-    void awaitLine(String name, Predicate<String> match) {
+    /** Waits until process {@code name} printed a line that matches, and returns the first such line. */
+    String awaitLine(String name, Predicate<String> match) {
         Process p = processes.get(name);
         try {
             Awaitility.await().atMost(WAIT).until(() -> lines(name).stream().anyMatch(match) || !p.isAlive());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError(name + " did not print the awaited line; it printed " + lines(name), e);
         }
-        if (lines(name).stream().noneMatch(match)) throw new AssertionError(name + " ended; it printed " + lines(name));
+        return lines(name).stream().filter(match).findFirst().orElseThrow(() -> new AssertionError(name + " ended; it printed " + lines(name)));
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -124,10 +126,6 @@ final class SuperheroCluster implements AutoCloseable {
             }
             ALL.remove(p);
         }
-    }
-
-    private static int freePort() throws IOException {
-        return freeRun(1);
     }
 
     /** A base port with it and the three after it free. */
