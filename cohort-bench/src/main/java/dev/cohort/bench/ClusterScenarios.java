@@ -20,6 +20,11 @@ import java.util.concurrent.CountDownLatch;
 final class ClusterScenarios {
     /** Unmeasured probes first: the single-key path (one delta per flush, a report per key) is not the bulk path the warm-up runs made hot. */
     private static final int WARM_PROBES = Integer.getInteger("cohort.bench.warmProbes", 1000);
+    /** Further warm-up batches of 1,000 probes, until one in which the three JVMs compiled for at most {@link #QUIET_JIT_MS}. */
+    private static final int WARM_BATCHES = Integer.getInteger("cohort.bench.warmBatches", 20);
+    private static final long QUIET_JIT_MS = Long.getLong("cohort.bench.quietJitMs", 30);
+    private static final int SETTLE_PROBES = Integer.getInteger("cohort.bench.settleProbes", 500);
+    private static final boolean TRACE = Boolean.getBoolean("cohort.bench.trace");
 
     private ClusterScenarios() {}
 
@@ -41,33 +46,29 @@ final class ClusterScenarios {
             a.awaitConnected(2);
             progress("S1: three nodes connected");
             for (int w = 0; w < 10; w++) bulk(a, registry, "warm" + w); // the node JVMs are seconds old
-            NodeProcesses.collectGarbage(nodes, "probes");
+            NodeProcesses.collectGarbage(nodes, "warm-probes");
 
             long[] lat = new long[200], call = new long[200];
-            CompletableFuture<Void> probed = new CompletableFuture<>();
-            // the registering code is a process on A, as application code would be (from a plain
-            // thread each call also pays an OS wake-up)
-            a.node.node().spawn(self -> {
-                try {
-                    for (int round = -WARM_PROBES; round < lat.length; round++) {
-                        String key = "probe:" + round;
-                        a.reports.clear();
-                        Pid pid = self.spawn(p -> p.receive());
-                        long t0 = System.nanoTime();
-                        registry.register(key, pid);
-                        if (round >= 0) call[round] = System.nanoTime() - t0;
-                        if (!a.awaitReports("SEEN " + key + " ", 2, 30)) throw new IllegalStateException("no report for " + key);
-                        if (round >= 0) lat[round] = System.nanoTime() - t0;
-                    }
-                    probed.complete(null);
-                } catch (Throwable e) {
-                    probed.completeExceptionally(e);
-                }
-            });
-            probed.join();
+            // Warm-up until the JIT is quiet: on two cores, a C2 compile of the single-key path
+            // takes the CPU the path needs, and the three JVMs compile it at different times.
+            probes(a, registry, "warm0", WARM_PROBES, null, null);
+            long jit = NodeProcesses.compilationMillis(nodes, "w0");
+            for (int batch = 1; batch <= WARM_BATCHES; batch++) {
+                probes(a, registry, "warm" + batch, 1000, null, null);
+                long now = NodeProcesses.compilationMillis(nodes, "w" + batch);
+                progress("S1: warm-up batch " + batch + ": the JIT compiled for " + (now - jit) + " ms in the three JVMs");
+                boolean quiet = now - jit <= QUIET_JIT_MS;
+                jit = now;
+                if (quiet) break;
+            }
+            NodeProcesses.collectGarbage(nodes, "probes");
+            // a full collection leaves work behind (compiled code's entry barriers, caches to refill): settle first
+            probes(a, registry, "settle", SETTLE_PROBES, null, null);
+            probes(a, registry, "probe", lat.length, lat, call);
             Arrays.sort(lat);
             Arrays.sort(call);
             progress("S1: the register call itself (from a process on A), p50 " + call[100] / 1000 + " us, p99 " + call[198] / 1000 + " us");
+            progress("S1: the slowest resolutions " + lat[199] / 1000 + ", " + lat[198] / 1000 + ", " + lat[197] / 1000 + ", " + lat[196] / 1000 + " us");
             figure("S1", "single_p50_ms", lat[lat.length / 2] / 1e6, "ms");
             figure("S1", "single_p99_ms", lat[(int) (lat.length * 0.99)] / 1e6, "ms");
 
@@ -78,6 +79,37 @@ final class ClusterScenarios {
             figure("S1", "bulk_total_ms", ms, "ms");
             figure("S1", "bulk_regs_per_s", Math.round(10_000 / (ms / 1000)), "regs/s");
         }
+    }
+
+    /**
+     * {@code count} fresh names {@code prefix:i}, registered one after another by a process on A
+     * (as application code would; from a plain thread each call also pays an OS wake-up), each
+     * bound to a new process, each awaited on B and C before the next; {@code lat} and
+     * {@code call}, when given, get each one's time until it resolved there and the register call's own.
+     */
+    private static void probes(DriverNode a, DistributedRegistry registry, String prefix, int count, long[] lat, long[] call) {
+        CompletableFuture<Void> probed = new CompletableFuture<>();
+        a.node.node().spawn(self -> {
+            try {
+                for (int i = 0; i < count; i++) {
+                    String key = "probe:" + prefix + ":" + i;
+                    a.reports.clear();
+                    Pid pid = self.spawn(p -> p.receive());
+                    long t0 = System.nanoTime();
+                    registry.register(key, pid);
+                    long registered = System.nanoTime() - t0;
+                    if (!a.awaitReports("SEEN " + key + " ", 2, 30)) throw new IllegalStateException("no report for " + key);
+                    if (lat == null) continue;
+                    call[i] = registered;
+                    lat[i] = System.nanoTime() - t0;
+                    if (TRACE && lat[i] > 3_000_000) System.err.println("# slow probe " + i + " at " + java.time.Instant.now() + ": " + lat[i] / 1000 + " us");
+                }
+                probed.complete(null);
+            } catch (Throwable e) {
+                probed.completeExceptionally(e);
+            }
+        });
+        probed.join();
     }
 
     /** 10,000 names {@code prefix:i} registered on A, each bound to its own process, until all resolve on B and C. */

@@ -51,6 +51,18 @@ final class NodeProcesses {
         }
     }
 
+    /** The JIT compilers' total time so far, summed over this JVM and {@code nodes}. */
+    static long compilationMillis(List<NodeProcess> nodes, String tag) throws Exception {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long total = jit == null ? 0 : jit.getTotalCompilationTime();
+        for (NodeProcess n : nodes) n.send("JIT " + tag);
+        for (NodeProcess n : nodes) {
+            String[] f = n.awaitLine(l -> l.startsWith("JIT-MS " + tag + " ")).split(" ");
+            total += Long.parseLong(f[2]);
+        }
+        return total;
+    }
+
     /** A collection in every JVM between phases, so that none starts a measured phase with a full young generation. */
     static void collectGarbage(List<NodeProcess> nodes, String tag) throws Exception {
         System.gc();

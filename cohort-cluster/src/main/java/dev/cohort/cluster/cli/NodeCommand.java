@@ -146,8 +146,10 @@ public class NodeCommand implements Callable<Integer> {
      * For test and benchmark fixtures: reads standard input on a virtual thread until it closes,
      * passing each line split on whitespace to {@code handler}; an exception prints
      * {@code ERROR <line>: <exception>}, an {@link UnknownCommand} {@code ERROR unknown command <line>}.
-     * One command every fixture knows: {@code GC tag} collects garbage, then prints
-     * {@code GC-DONE tag} (a benchmark's pause between phases, in every JVM).
+     * Two commands every fixture knows: {@code GC tag} collects garbage, then prints
+     * {@code GC-DONE tag} (a benchmark's pause between phases, in every JVM); {@code JIT tag}
+     * prints {@code JIT-MS tag millis}, the JIT compilers' total time so far (a benchmark's
+     * warm-up runs until the JIT is quiet).
      */
     protected static void readCommands(java.util.function.Consumer<String[]> handler) {
         Thread.ofVirtual().start(() -> {
@@ -158,6 +160,11 @@ public class NodeCommand implements Callable<Integer> {
                         if (words.length == 2 && words[0].equals("GC")) {
                             System.gc();
                             print("GC-DONE " + words[1]);
+                            continue;
+                        }
+                        if (words.length == 2 && words[0].equals("JIT")) {
+                            var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+                            print("JIT-MS " + words[1] + " " + (jit == null ? 0 : jit.getTotalCompilationTime()));
                             continue;
                         }
                         handler.accept(words);
