@@ -67,6 +67,17 @@ class ClusterProcessTest {
         return new Pid(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
     }
 
+    /** The two commands every node fixture takes on standard input, for benchmarks: a collection between phases, and the JIT's total time. */
+    @Test
+    void fixtureCommandsCollectGarbageAndReportTheJitTime() throws Exception {
+        NodeProcess gotham = node("gotham@127.0.0.1", freePort());
+        counterOf(gotham); // up and serving
+        assertThat(gotham.ask("GC before", "GC-DONE before", JOIN)).isEqualTo("GC-DONE before");
+        String[] jit = gotham.ask("JIT now", "JIT-MS now ", JOIN).split(" ");
+        assertThat(Long.parseLong(jit[2])).isPositive();
+        assertThat(gotham.ask("NONSENSE", "ERROR", JOIN)).isEqualTo("ERROR unknown command NONSENSE");
+    }
+
     @Test
     void callsReachOtherProcessesAndKill9FiresNoconnectionAtOnce() throws Exception {
         int pd = freePort(), pm = freePort(), pc = freePort();

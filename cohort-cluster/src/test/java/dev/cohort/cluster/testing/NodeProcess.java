@@ -105,6 +105,9 @@ public final class NodeProcess implements AutoCloseable {
     /** Whether the OS process is still running. */
     public boolean isAlive() { return process.isAlive(); }
 
+    /** The OS process id. */
+    public long pid() { return process.pid(); }
+
     /** Waits for a line that {@code match} accepts, printed after the first {@code skip} lines. */
     public String awaitNewLine(int skip, Predicate<String> match, Duration timeout) {
         try {

@@ -24,14 +24,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code W1 handoff_req_per_s}: stage handoff, three nodes, SQLite write-through.</li>
  * </ul>
  * Each scenario first visits every user once (which starts the 10,000 sessions; its rate is
- * printed as {@code W1 STAGE_first_visits_per_s}), then warms up 15 s ({@code -Dcohort.bench.warmup},
- * seconds: a young node JVM compiles Jetty's and the runtime's paths for about that long on two
- * cores) and measures 10 s of visits to uniformly random users.
+ * printed as {@code W1 STAGE_first_visits_per_s}), then warms up until the JIT is quiet (in 5 s
+ * chunks, at least 15 s, {@code -Dcohort.bench.warmup}, at most 180 s, {@code
+ * -Dcohort.bench.warmupMax}: three young node JVMs on two cores compile for 30 to 40 s, during
+ * which the figures measure the compilers) and measures 10 s of visits to uniformly random users.
  * Prints {@code scenario figure value unit} lines; {@code ./cohort bench counter single|cluster|handoff} runs one.
  */
 public final class CounterBench {
     private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
-    private static final int USERS = Integer.getInteger("cohort.bench.users", 10_000), CONNECTIONS = 32;
+    private static final int USERS = Integer.getInteger("cohort.bench.users", 10_000), CONNECTIONS = Integer.getInteger("cohort.bench.connections", 32);
     /**
      * Carrier threads per node JVM (virtual-thread scheduler parallelism), {@code
      * -Dcohort.bench.carriers}; default: the cores. One carrier per node (the CRDT benches' lever)
@@ -46,15 +47,25 @@ public final class CounterBench {
      */
     private static final String CLIENT = System.getProperty("cohort.bench.client", Wrk.available() ? "wrk" : "java");
     /**
-     * The node JVMs' collector, {@code -Dcohort.bench.gc}. Default: ZGC for one node (G1's young
-     * pauses, 12-25 ms with 10,000 session processes whose state and stacks change between
-     * collections, set the p99), G1 for three (ZGC's concurrent threads in three JVMs on two cores
-     * cost a third of the throughput: 2.0 k against 5-6 k req/s).
+     * The node JVMs' collector, {@code -Dcohort.bench.gc}. Default: Shenandoah for one node (G1's
+     * young pauses, 12-25 ms with 10,000 session processes whose state and stacks change between
+     * collections, set the p99; ZGC gave 17.6-21.3 k req/s against Shenandoah's 20.8-23.0 k), G1 for
+     * three (a concurrent collector's threads in three JVMs on two cores cost a third of the
+     * throughput: ZGC 2.0 k against 5-6 k req/s, measured with the old 15 s warm-up).
      */
     private static String gc(int nodes) {
-        return System.getProperty("cohort.bench.gc", nodes == 1 ? "-XX:+UseZGC" : "-XX:+UseG1GC");
+        return System.getProperty("cohort.bench.gc", nodes == 1 ? "-XX:+UseShenandoahGC" : "-XX:+UseG1GC");
     }
+
+    /** Each node JVM's heap, {@code -Dcohort.bench.heap}. */
+    private static final String HEAP = System.getProperty("cohort.bench.heap", "1g");
+
+
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("cohort.bench.warmup", 15)), MEASURE = Duration.ofSeconds(10);
+    /** The most warm-up with wrk, {@code -Dcohort.bench.warmupMax} seconds, and its chunks. */
+    private static final Duration WARMUP_MAX = Duration.ofSeconds(Long.getLong("cohort.bench.warmupMax", 180)), WARM_CHUNK = Duration.ofSeconds(5);
+    /** A warm-up chunk in which the node JVMs compiled for at most this long ends the warm-up. */
+    private static final long QUIET_JIT_MS = Long.getLong("cohort.bench.quietJitMs", 150);
 
     private CounterBench() {}
 
@@ -115,7 +126,7 @@ public final class CounterBench {
         try {
             for (int i = 0; i < n; i++) {
                 List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g", gc(n),
+                        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms" + HEAP, "-Xmx" + HEAP, gc(n),
                         "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS,
                         "-cp", System.getProperty("java.class.path"), CounterApp.class.getName(), "node", "--stage", stage.label(),
                         "--name", (char) ('a' + i) + "@127.0.0.1", "--port", String.valueOf(ports[i]), "--http-port", String.valueOf(http[i]),
@@ -147,13 +158,35 @@ public final class CounterBench {
             double first = LoadClient.firstVisits(httpPorts, CONNECTIONS, USERS);
             System.out.println("W1 " + stage.label() + "_first_visits_per_s " + Math.round(first) + " req/s");
             if (CLIENT.equals("wrk")) {
-                Wrk.run(httpPorts, CONNECTIONS, USERS, WARMUP); // the warm-up, not counted
+                warmUp(nodes, httpPorts);
                 return Wrk.run(httpPorts, CONNECTIONS, USERS, MEASURE);
             }
             return LoadClient.run(httpPorts, CONNECTIONS, USERS, WARMUP, MEASURE);
         } finally {
             for (Process p : nodes) p.destroyForcibly();
             for (Process p : nodes) p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Load, not counted, in chunks of {@link #WARM_CHUNK}: at least {@link #WARMUP}, then until a
+     * chunk in which the node JVMs together compiled for at most {@link #QUIET_JIT_MS}, at most
+     * {@link #WARMUP_MAX} in all.
+     */
+    private static void warmUp(List<Process> nodes, List<Integer> httpPorts) throws Exception {
+        try (JitActivity jit = JitActivity.of(nodes.stream().map(Process::pid).toList())) {
+            long before = jit.totalMillis();
+            Duration warmed = Duration.ZERO;
+            while (true) {
+                LoadClient.Result r = Wrk.run(httpPorts, CONNECTIONS, USERS, WARM_CHUNK);
+                warmed = warmed.plus(WARM_CHUNK);
+                long now = jit.totalMillis();
+                System.err.printf("# warm-up %d s: %.0f req/s, the JIT compiled for %d ms in the node JVMs%n",
+                        warmed.toSeconds(), r.requestsPerSecond(), now - before);
+                boolean quiet = now - before <= QUIET_JIT_MS;
+                before = now;
+                if (warmed.compareTo(WARMUP_MAX) >= 0 || (quiet && warmed.compareTo(WARMUP) >= 0)) return;
+            }
         }
     }
 

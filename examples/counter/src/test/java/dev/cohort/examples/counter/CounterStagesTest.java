@@ -37,6 +37,13 @@ class CounterStagesTest {
             assertThat(c.get(0, "/nothing/here", null).body()).contains("not found");
             assertThat(c.visit(0, "ana")).isEqualTo(7); // still serving
             assertThat(c.visit(0, "José_2.0")).isEqualTo(1);
+
+            // what the load benchmark's warm-up reads: the node's JIT time, through the attach API
+            try (JitActivity jit = JitActivity.of(java.util.List.of(c.nodes.getFirst().pid()))) {
+                long first = jit.totalMillis();
+                assertThat(first).isPositive();
+                assertThat(jit.totalMillis()).isGreaterThanOrEqualTo(first);
+            }
         }
     }
 
