@@ -59,8 +59,6 @@ public final class CounterBench {
 
     /** Each node JVM's heap, {@code -Dcohort.bench.heap}. */
     private static final String HEAP = System.getProperty("cohort.bench.heap", "1g");
-
-
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("cohort.bench.warmup", 15)), MEASURE = Duration.ofSeconds(10);
     /** The most warm-up with wrk, {@code -Dcohort.bench.warmupMax} seconds, and its chunks. */
     private static final Duration WARMUP_MAX = Duration.ofSeconds(Long.getLong("cohort.bench.warmupMax", 180)), WARM_CHUNK = Duration.ofSeconds(5);
