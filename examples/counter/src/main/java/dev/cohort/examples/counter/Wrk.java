@@ -34,12 +34,22 @@ final class Wrk {
         }
     }
 
-    static LoadClient.Result run(List<Integer> ports, int connections, int users, Duration duration) throws Exception {
-        Path script = Files.createTempFile("cohort-visits", ".lua");
+    private static Path script;
+
+    /** {@code wrk/visits.lua} from the classpath as a file wrk can read, written once per JVM (a warm-up runs wrk dozens of times). */
+    private static synchronized Path script() throws IOException {
+        if (script != null) return script;
+        Path file = Files.createTempFile("cohort-visits", ".lua");
+        file.toFile().deleteOnExit();
         try (InputStream in = Wrk.class.getResourceAsStream("/wrk/visits.lua")) {
             if (in == null) throw new IllegalStateException("wrk/visits.lua missing from the classpath");
-            Files.write(script, in.readAllBytes());
+            Files.write(file, in.readAllBytes());
         }
+        return script = file;
+    }
+
+    static LoadClient.Result run(List<Integer> ports, int connections, int users, Duration duration) throws Exception {
+        Path script = script();
         int threads = ports.size();
         int perThread = Math.max(1, connections / threads);
         ProcessBuilder b = new ProcessBuilder("wrk", "-t" + threads, "-c" + perThread * threads, "-d" + duration.toSeconds() + "s",
@@ -49,7 +59,6 @@ final class Wrk {
         Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS);
-        Files.deleteIfExists(script);
         Matcher m = LINE.matcher(out);
         if (!m.find()) throw new IllegalStateException("wrk printed no WRK line:\n" + out);
         double seconds = Long.parseLong(m.group(2)) / 1e6;
