@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Each scenario first visits every user once (which starts the 10,000 sessions; its rate is
  * printed as {@code W1 STAGE_first_visits_per_s}), then warms up until the JIT is quiet (in 5 s
- * chunks, at least 15 s, {@code -Dcohort.bench.warmup}, at most 180 s, {@code
+ * chunks, at least 30 s, {@code -Dcohort.bench.warmup}, at most 180 s, {@code
  * -Dcohort.bench.warmupMax}: three young node JVMs on two cores compile for 30 to 40 s, during
- * which the figures measure the compilers) and measures 10 s of visits to uniformly random users.
+ * which the figures measure the compilers; one node is quiet by 15 s but its rate still moves,
+ * 18 to 25 k req/s, until ~25 s) and measures 10 s of visits to uniformly random users.
  * Prints {@code scenario figure value unit} lines; {@code ./cohort bench counter single|cluster|handoff} runs one.
  */
 public final class CounterBench {
@@ -35,8 +36,10 @@ public final class CounterBench {
     private static final int USERS = Integer.getInteger("cohort.bench.users", 10_000), CONNECTIONS = Integer.getInteger("cohort.bench.connections", 32);
     /**
      * Carrier threads per node JVM (virtual-thread scheduler parallelism), {@code
-     * -Dcohort.bench.carriers}; default: the cores. One carrier per node (the CRDT benches' lever)
-     * made W1 slower here: single node 8.7 k req/s instead of 14 k, three nodes 1.3 k instead of 2.9 k.
+     * -Dcohort.bench.carriers}; default: the cores. One carrier for one node, paired run for run
+     * with two: 21.4, 23.4, 22.1 k req/s against 23.2, 23.7, 20.5 k (perf had shown a quarter of
+     * the CPU in two carriers parking and waking each other, but one carrier leaves the other
+     * core partly idle). Three nodes with one carrier each: 10.0 k req/s, as with two.
      */
     private static final String CARRIERS = System.getProperty("cohort.bench.carriers",
             String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -57,9 +60,20 @@ public final class CounterBench {
         return System.getProperty("cohort.bench.gc", nodes == 1 ? "-XX:+UseShenandoahGC" : "-XX:+UseG1GC");
     }
 
+    /**
+     * Whether the node JVMs back their heap with transparent huge pages, {@code
+     * -Dcohort.bench.thp} (default true; where the kernel offers none the JVM warns and goes on
+     * without). On this 2-core VM it set the one-node p99: 3.7-6.4 ms with huge pages against
+     * 10-16 ms without, at the same request rate. The VM's kernel samples page access bits (its
+     * {@code kdamond} thread runs all the time), a cost that grows with the 4 KB pages a heap
+     * spans and that huge pages divide by 512; Epsilon (no collector at all) over a 14 GB heap
+     * gave a p99 of 30-33 ms, so the tail followed the memory touched, not the collector.
+     */
+    private static final boolean THP = Boolean.parseBoolean(System.getProperty("cohort.bench.thp", "true"));
+
     /** Each node JVM's heap, {@code -Dcohort.bench.heap}. */
     private static final String HEAP = System.getProperty("cohort.bench.heap", "1g");
-    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("cohort.bench.warmup", 15)), MEASURE = Duration.ofSeconds(10);
+    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("cohort.bench.warmup", 30)), MEASURE = Duration.ofSeconds(10);
     /** The most warm-up with wrk, {@code -Dcohort.bench.warmupMax} seconds, and its chunks. */
     private static final Duration WARMUP_MAX = Duration.ofSeconds(Long.getLong("cohort.bench.warmupMax", 180)), WARM_CHUNK = Duration.ofSeconds(5);
     /** A warm-up chunk in which the node JVMs compiled for at most this long ends the warm-up. */
@@ -110,7 +124,8 @@ public final class CounterBench {
     }
 
     private static LoadClient.Result scenario(Stage stage, int n) throws Exception {
-        System.err.println("# " + stage.label() + ": " + n + " node(s), " + CONNECTIONS + " connections, " + USERS + " users, client " + CLIENT + ", " + gc(n));
+        System.err.println("# " + stage.label() + ": " + n + " node(s), " + CONNECTIONS + " connections, " + USERS + " users, client " + CLIENT + ", " + gc(n)
+                + ", " + CARRIERS + " carrier(s)" + (THP ? ", transparent huge pages" : ""));
         Path dir = Files.createTempDirectory("cohort-bench-counter");
         int[] ports = new int[n], http = new int[n];
         for (int i = 0; i < n; i++) {
@@ -125,7 +140,7 @@ public final class CounterBench {
             for (int i = 0; i < n; i++) {
                 List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                         "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xms" + HEAP, "-Xmx" + HEAP, gc(n),
-                        "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS,
+                        "-Djdk.virtualThreadScheduler.parallelism=" + CARRIERS, THP ? "-XX:+UseTransparentHugePages" : "-XX:-UseTransparentHugePages",
                         "-cp", System.getProperty("java.class.path"), CounterApp.class.getName(), "node", "--stage", stage.label(),
                         "--name", (char) ('a' + i) + "@127.0.0.1", "--port", String.valueOf(ports[i]), "--http-port", String.valueOf(http[i]),
                         "--seeds", seeds.toString(), "--store", "sqlite:" + dir.resolve("counter.db")));
