@@ -63,7 +63,7 @@ public final class CounterBench {
     /**
      * Whether the node JVMs back their heap with transparent huge pages, {@code
      * -Dcohort.bench.thp} (default true; where the kernel offers none the JVM warns and goes on
-     * without). On this 2-core VM it set the one-node p99: 3.7-6.4 ms with huge pages against
+     * without). On this 2-core VM it set the one-node p99: 3.7-5.7 ms with huge pages against
      * 10-16 ms without, at the same request rate. The VM's kernel samples page access bits (its
      * {@code kdamond} thread runs all the time), a cost that grows with the 4 KB pages a heap
      * spans and that huge pages divide by 512; Epsilon (no collector at all) over a 14 GB heap
