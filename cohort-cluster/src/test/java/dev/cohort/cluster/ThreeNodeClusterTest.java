@@ -88,7 +88,7 @@ class ThreeNodeClusterTest {
         NodeProcess intruder = NodeProcess.start("joker@127.0.0.1", Ports.free(), "not-the-cookie", pg);
         open.add(intruder);
         intruder.awaitLine(l -> l.contains("authentication failed"), JOIN);
-        gotham.awaitLine(l -> l.contains("refused a node") && l.contains("another cookie"), JOIN);
+        gotham.awaitLine(l -> l.contains("refused a message") && l.contains("another cookie"), JOIN);
         await().atMost(JOIN).until(() -> !intruder.isAlive());
         assertThat(gotham.lines()).noneMatch(l -> l.startsWith("UP "));
         assertThat(intruder.lines()).noneMatch(l -> l.startsWith("UP ") || l.startsWith("COUNTER "));

@@ -107,7 +107,7 @@ public final class GlobalNames implements NameResolver {
         this.node = router.node();
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.keeper = node.spawn(this::keep);
-        router.onGlobal((from, frame) -> apply(frame));
+        router.onGlobal(this::apply);
     }
 
     /**
@@ -151,14 +151,22 @@ public final class GlobalNames implements NameResolver {
     }
 
     /**
-     * Removes {@code name} and waits until this node has applied the removal.
+     * Removes {@code name}, held by a process of this node, and waits until this node has
+     * applied the removal. A node frees only its own processes' names (unlike Erlang's
+     * {@code global:unregister_name}): no member can free a name for another; a name also goes
+     * when its process exits or its node leaves.
      *
      * @return {@code false} if the name was not registered
+     * @throws IllegalArgumentException if a process of another node holds the name
      */
     public boolean unregister(String name) {
         checkName(name);
         Holder h = names.get(name);
         if (h == null) return false;
+        if (!h.pid().node().equals(node.name())) {
+            throw new IllegalArgumentException("global name " + name + " is held by " + h.pid() + " of node " + h.pid().node()
+                    + ": only that node can unregister it (or the process can exit)");
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
             pendingReleases.computeIfAbsent(name, n -> new ArrayList<>()).add(done);
@@ -253,7 +261,24 @@ public final class GlobalNames implements NameResolver {
 
     // ------------------------------------------------------------------ applying outcomes
 
-    private synchronized void apply(Frame.Global frame) {
+    /**
+     * Applies a global-name frame from node {@code from}, if {@code from} may say it: a node
+     * claims, releases and announces only names of its own processes; the coordinator also
+     * grants (announces) and passes on releases of others, and alone denies. Anything else is
+     * dropped with a log line: no member can take or free a name for another.
+     */
+    private synchronized void apply(String from, Frame.Global frame) {
+        boolean byCoordinator = from.equals(router.coordinator());
+        String refused = switch (frame) {
+            case Frame.GlobalClaim c -> c.pid().node().equals(from) ? null : "a claim for " + c.pid();
+            case Frame.GlobalRelease r -> byCoordinator || r.pid().node().equals(from) ? null : "a release for " + r.pid();
+            case Frame.GlobalAnnounce a -> byCoordinator || a.held().stream().allMatch(c -> c.pid().node().equals(from)) ? null : "an announce of other nodes' names";
+            case Frame.GlobalDenied d -> byCoordinator ? null : "a denial, which only the coordinator gives";
+        };
+        if (refused != null) {
+            log.warn("{}: dropped {} from {}: a node speaks only for its own processes", node.name(), refused, from);
+            return;
+        }
         switch (frame) {
             case Frame.GlobalClaim c -> decide(c);
             case Frame.GlobalRelease r -> release(r.name(), r.pid());
@@ -277,8 +302,11 @@ public final class GlobalNames implements NameResolver {
             router.sendGlobal(c.pid().node(), new Frame.GlobalDenied(c.request(), c.name(), h.pid()));
             return;
         }
-        merge(c); // the coordinator's table changes now, before the next claim is decided
-        router.broadcast(new Frame.GlobalAnnounce(List.of(c)));
+        // the coordinator stamps what it grants with its own clock: a claimant's stamp decides nothing
+        Frame.GlobalClaim granted = h != null ? new Frame.GlobalClaim(c.request(), c.name(), c.pid(), h.stamp())
+                : new Frame.GlobalClaim(c.request(), c.name(), c.pid(), wallClock.millis());
+        merge(granted); // the coordinator's table changes now, before the next claim is decided
+        router.broadcast(new Frame.GlobalAnnounce(List.of(granted)));
     }
 
     private void release(String name, Pid pid) {

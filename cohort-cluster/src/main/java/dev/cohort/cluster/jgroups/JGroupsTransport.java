@@ -24,11 +24,8 @@ import org.jgroups.View;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
-import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.DISCARD;
-import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
@@ -42,10 +39,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Frames between Cohort nodes over one JGroups channel: TCP transport (optionally TLS), a
- * pluggable {@link Discovery}, cookie authentication (AUTH), and optional encryption with a
- * shared secret (SYM_ENCRYPT). Membership and failure detection are JGroups':
- * a node is connected while it is in the current view; it is lost when a view without it
- * arrives (kill -9: about 0.25 s with these settings; a hung process: about 3 s).
+ * pluggable {@link Discovery}, and JGroups' membership and failure detection: a node is
+ * connected while it is in the current view; it is lost when a view without it arrives
+ * (kill -9: about 0.25 s with these settings; a hung process: about 3 s).
+ *
+ * <p>The trust boundary: every message, JGroups' own included, is sealed with AES-256-GCM
+ * under a key derived from the cookie (and the secret, if one is set) before it is written,
+ * and opened before JGroups parses it ({@link SealedTcp}): a node without the cookie can
+ * neither read nor inject anything, nor replay what it captured. Joins carry a token bound to
+ * the joiner's address and used once ({@link CookieToken}). On top of that, a frame is handed
+ * to Cohort only if its sender is in the current view and names itself as exactly one member;
+ * a second node claiming a live node's name is refused at join. No message larger than
+ * {@link Settings#maxMessageBytes()} is read.
  *
  * <p>Settings follow the measurements in the team's JGroups notes: VERIFY_SUSPECT2 150 ms,
  * FD_ALL3 500 ms / 2 s, MERGE3 1 s / 3 s, GMS join timeout 500 ms.
@@ -56,6 +61,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     public static final String CLUSTER = "cohort";
     private static final String NAME_KEY = "cohort-node";
     private static final byte HELLO = 0;
+    private static final java.time.Duration NAME_IN_USE_RETRY = java.time.Duration.ofSeconds(15);
     private volatile View lastView;
 
     /**
@@ -65,14 +71,27 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
      * @param bindHost the address to listen on
      * @param port the TCP port to listen on
      * @param discovery how to find the other nodes
-     * @param cookie the shared secret every member must hold (checked when a node joins)
-     * @param encryptionSecret if not null, every message (discovery answers included) is
-     *        encrypted with a key derived from it (JGroups SYM_ENCRYPT, AES-GCM)
+     * @param cookie the shared secret every member must hold: joins are checked against it and
+     *        every message is sealed (AES-256-GCM) under a key derived from it
+     * @param encryptionSecret if not null, a second secret every member must hold, mixed into
+     *        the sealing key (for a long random key kept apart from the cookie)
      * @param tls if not null, node-to-node connections use TLS with these key and trust stores
+     * @param maxMessageBytes the largest message a node reads off a connection (a longer length
+     *        prefix closes the connection before anything is allocated)
      */
     public record Settings(String nodeName, String bindHost, int port, Discovery discovery, String cookie,
-                           String encryptionSecret, Tls tls) {
+                           String encryptionSecret, Tls tls, int maxMessageBytes) {
+        /** The default bound on one message: the largest frame plus room for JGroups' headers and a batch. */
+        public static final int DEFAULT_MAX_MESSAGE_BYTES = FrameCodec.DEFAULT_MAX_FRAME + (256 << 10);
+
+        /** As the canonical constructor, with {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
+        public Settings(String nodeName, String bindHost, int port, Discovery discovery, String cookie,
+                        String encryptionSecret, Tls tls) {
+            this(nodeName, bindHost, port, discovery, cookie, encryptionSecret, tls, DEFAULT_MAX_MESSAGE_BYTES);
+        }
+
         public Settings {
+            if (maxMessageBytes < 64 << 10) throw new IllegalArgumentException("maxMessageBytes must be at least 64 KB, got " + maxMessageBytes);
             Objects.requireNonNull(nodeName, "nodeName");
             Objects.requireNonNull(bindHost, "bindHost");
             if (port <= 0 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, got " + port);
@@ -84,7 +103,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
 
         /** Static seeds, cookie only: the common case. */
         public Settings(String nodeName, String bindHost, int port, List<InetSocketAddress> seeds, String cookie) {
-            this(nodeName, bindHost, port, Discovery.staticHosts(seeds), cookie, null, null);
+            this(nodeName, bindHost, port, Discovery.staticHosts(seeds), cookie, null, null, DEFAULT_MAX_MESSAGE_BYTES);
         }
     }
 
@@ -105,6 +124,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
 
     private final Settings settings;
     private final JChannel channel;
+    private final SealedTcp tcp;
+    private final java.util.concurrent.atomic.LongAdder fromNonMembers = new java.util.concurrent.atomic.LongAdder();
+    private final RateLimitedLog nonMemberLog = new RateLimitedLog(60_000);
     private final DISCARD discard = new DISCARD();
     private final Map<String, Outbox> members = new ConcurrentHashMap<>();
     private final SuspectWatch suspects = new SuspectWatch();
@@ -131,7 +153,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         this.hello = new byte[n.length + 1]; // byte 0 = HELLO; Cohort frames start with their version, 1
         System.arraycopy(n, 0, hello, 1, n.length);
         InetAddress bind = InetAddress.getByName(settings.bindHost());
-        TCP tcp = new TCP();
+        byte[] keys = keysFrom(settings.cookie(), settings.encryptionSecret());
+        this.tcp = new SealedTcp(new javax.crypto.spec.SecretKeySpec(keys, 0, 32, "AES"));
+        tcp.setValue("max_length", settings.maxMessageBytes() + SealedTcp.OVERHEAD);
         tcp.setValue("bind_addr", bind);
         tcp.setValue("bind_port", settings.port());
         tcp.setValue("port_range", 0);
@@ -146,15 +170,10 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
                     .setClientAuth(org.jgroups.util.TLSClientAuth.NEED));
         }
         Protocol ping = settings.discovery().protocol(new InetSocketAddress(bind, settings.port()));
-        AUTH auth = new AUTH();
-        auth.setAuthToken(new CookieToken(settings.cookie()));
+        AUTH auth = new CohortAuth(new CookieToken(java.util.Arrays.copyOfRange(keys, 32, 64), () -> lastView, this::nameOf));
         List<Protocol> stack = new java.util.ArrayList<>();
         stack.add(tcp);
         stack.add(discard);
-        if (settings.encryptionSecret() != null) {
-            // below discovery, so that discovery answers are encrypted too: without the secret a node cannot join
-            stack.add(new SYM_ENCRYPT().setSecretKey(keyFrom(settings.encryptionSecret())));
-        }
         stack.add(ping);
         stack.addAll(List.of(
             new MERGE3().setMinInterval(1000).setMaxInterval(3000),
@@ -166,8 +185,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             new UNICAST3(),
             new STABLE(),
             auth,
-            new GMS().setJoinTimeout(500).printLocalAddress(false),
-            new FRAG4()));
+            // no fragmentation: TCP carries a message whole, bounded by max_length, and a
+            // fragmenting layer would size its reassembly from a count in a header
+            new GMS().setJoinTimeout(500).printLocalAddress(false)));
         this.channel = new JChannel(stack);
         channel.setName(settings.nodeName());
         // The node name travels inside the address, so every member knows every other's name
@@ -187,15 +207,49 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
      * @throws Exception if the channel cannot start (for example, the port is taken)
      */
     public void connect() throws Exception {
-        channel.connect(CLUSTER);
+        // A node restarted under its old name may find its previous incarnation still in the
+        // view (a kill -9 takes the failure detector about 0.25 s, a hung host about 3 s): its
+        // join is refused until then, so it retries for a while; every other refusal is final.
+        long deadline = System.nanoTime() + NAME_IN_USE_RETRY.toNanos();
+        for (;;) {
+            try {
+                channel.connect(CLUSTER);
+                break;
+            } catch (SecurityException e) {
+                boolean nameInUse = e.getMessage() != null && e.getMessage().contains(CookieToken.NAME_IN_USE);
+                if (!nameInUse || System.nanoTime() > deadline) {
+                    channel.close();
+                    throw e;
+                }
+                log.info("{}: {}; retrying until the failure detector removes it", settings.nodeName(), e.getMessage());
+                channel.disconnect();
+                Thread.sleep(250);
+            }
+        }
+        View v = channel.getView();
+        java.util.Set<String> refusing = tcp.refusedBy();
+        if (!refusing.isEmpty() && (v == null || v.size() == 1)) {
+            channel.close();
+            throw new SecurityException("authentication failed: the nodes at " + refusing
+                    + " could not open this node's messages: they hold another cookie (or secret)");
+        }
     }
 
-    /** An AES key derived from a shared secret (PBKDF2, fixed salt: every node must derive the same key). */
-    private static javax.crypto.SecretKey keyFrom(String secret) throws java.security.GeneralSecurityException {
-        var spec = new javax.crypto.spec.PBEKeySpec(secret.toCharArray(), "cohort-cluster-encryption".getBytes(java.nio.charset.StandardCharsets.UTF_8), 100_000, 128);
-        byte[] key = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        return new javax.crypto.spec.SecretKeySpec(key, "AES");
+    /**
+     * 64 bytes derived from the cookie and the secret (PBKDF2-HMAC-SHA256, 100,000 rounds, fixed
+     * salt: every node must derive the same): the sealing key, then the join-token key.
+     */
+    private static byte[] keysFrom(String cookie, String secret) throws java.security.GeneralSecurityException {
+        String material = cookie + "\u0000" + (secret == null ? "" : secret);
+        var spec = new javax.crypto.spec.PBEKeySpec(material.toCharArray(), "cohort-cluster-keys-v2".getBytes(java.nio.charset.StandardCharsets.UTF_8), 100_000, 512);
+        return javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
     }
+
+    /** Frames dropped because their sender was not a member of the current view (or named no single member). */
+    public long framesFromNonMembers() { return fromNonMembers.sum(); }
+
+    /** Messages the sealing layer refused: forged, tampered, sealed under another key, or replayed. */
+    public long sealRefusals() { return tcp.refused(); }
 
     /**
      * Fault injection for partition tests and chaos drills: while isolated, this node drops
@@ -208,7 +262,16 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     }
 
     private void onMessage(Message msg) {
+        Address src = msg.getSrc();
+        View view = lastView;
+        boolean self = src != null && src.equals(channel.getAddress());
+        if (src == null || (!self && (view == null || !view.containsMember(src))) || msg.isFlagSet(Message.Flag.NO_RELIABILITY)) {
+            // Cohort sends nothing unreliable
+            dropNonMember(src, view == null || src == null || !view.containsMember(src) ? "it is not a member of the current view" : "it came without JGroups' reliability");
+            return;
+        }
         if (msg.getLength() > 0 && msg.getArray()[msg.getOffset()] == HELLO) {
+            if (addressName(src) != null) return; // its address names it already, and that name stands
             String name = new String(msg.getArray(), msg.getOffset() + 1, msg.getLength() - 1, java.nio.charset.StandardCharsets.UTF_8);
             if (!msg.getSrc().equals(channel.getAddress()) && !name.equals(learnedNames.put(msg.getSrc(), name))) {
                 View v = channel.getView();
@@ -216,9 +279,11 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             }
             return;
         }
-        String from = nameOf(msg.getSrc());
-        if (from == null) {
-            log.warn("{}: dropped a frame from {}, which has no node name", settings.nodeName(), msg.getSrc());
+        String from = self ? settings.nodeName() : nameOf(src);
+        Outbox owner = from == null || self ? null : members.get(from);
+        if (!self && (owner == null || !owner.to.equals(src))) {
+            // no name, or a name another member of the view holds: nobody speaks for another node
+            dropNonMember(src, from == null ? "it has no node name" : "it is not the member that holds the name " + from);
             return;
         }
         byte[] bytes = msg.getArray();
@@ -236,10 +301,19 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         onFrame.accept(from, bytes);
     }
 
+    private void dropNonMember(Address src, String why) {
+        fromNonMembers.increment();
+        String s = String.valueOf(src);
+        if (nonMemberLog.shouldLog(s)) {
+            log.warn("{}: dropped a frame from {}: {} ({} so far; at most one line a minute per sender)", settings.nodeName(), s, why, fromNonMembers.sum());
+        }
+    }
+
     private synchronized void onView(View view) {
         learnedNames.keySet().retainAll(view.getMembers());
-        if (!view.equals(lastView)) {
-            lastView = view;
+        boolean changed = !view.equals(lastView);
+        lastView = view;
+        if (changed) {
             // Tell everyone who we are: a node that joined through a merge may not know our name.
             Thread.ofVirtual().start(() -> {
                 try {
@@ -252,8 +326,14 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         Set<String> now = new HashSet<>();
         for (Address a : view.getMembers()) {
             String name = nameOf(a);
-            if (name == null || name.equals(settings.nodeName())) continue;
-            now.add(name);
+            if (name == null || (name.equals(settings.nodeName()) && a.equals(channel.getAddress()))) continue;
+            if (!now.add(name) || name.equals(settings.nodeName())) {
+                // two members of one view (a merge after a partition) claim one name: the older
+                // member (first in the view) keeps it; frames from the other are dropped
+                log.error("{}: {} claims the node name {}, which an older member holds; its frames are dropped until it leaves",
+                        settings.nodeName(), a, name);
+                continue;
+            }
             Outbox known = members.get(name);
             if (known == null || !known.to.equals(a)) members.put(name, new Outbox(name, a));
             if (known == null) {
@@ -270,11 +350,17 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         }
     }
 
-    private String nameOf(Address a) {
+    private static String addressName(Address a) {
         if (a instanceof org.jgroups.util.ExtendedUUID e) {
             byte[] b = e.get(NAME_KEY);
             if (b != null) return new String(b, java.nio.charset.StandardCharsets.UTF_8);
         }
+        return null;
+    }
+
+    private String nameOf(Address a) {
+        String named = addressName(a);
+        if (named != null) return named;
         String learned = learnedNames.get(a);
         return learned != null ? learned : NameCache.get(a);
     }

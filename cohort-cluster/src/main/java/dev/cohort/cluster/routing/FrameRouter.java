@@ -305,16 +305,52 @@ public final class FrameRouter implements RemoteNodes {
         }
     }
 
+    /**
+     * Identity rules: a frame may only name its sender's node as the source of anything (a
+     * caller, a watcher, a linking or exiting process, a monitor's ref, the process whose
+     * {@code Down} it reports), and only this node's processes as targets. A frame that breaks
+     * one is dropped whole: no member can speak for another.
+     */
+    private static void check(boolean ok, String what) throws FrameException {
+        if (!ok) throw new FrameException(what);
+    }
+
+    private void fromSender(String fromNode, Pid p, String role) throws FrameException {
+        check(p.node().equals(fromNode), "its " + role + " " + p + " is not a process of the sending node " + fromNode);
+    }
+
+    private void fromSender(String fromNode, Ref r) throws FrameException {
+        check(r.node().equals(fromNode), "its ref " + r + " was not made on the sending node " + fromNode);
+    }
+
+    private void local(Pid p) throws FrameException {
+        check(p.node().equals(node.name()), "its target " + p + " is not a process of this node");
+    }
+
+    private Object value(byte[] bytes) throws FrameException {
+        Object v = serializer.deserialize(bytes);
+        if (v == null) throw new FrameException("a null value (null is never a message)");
+        return v;
+    }
+
     private void dispatch(String fromNode, Frame frame) throws FrameException {
         switch (frame) {
-            case Frame.Send f -> signals.message(f.to(), serializer.deserialize(f.payload()));
+            case Frame.Send f -> {
+                local(f.to());
+                signals.message(f.to(), value(f.payload()));
+            }
             case Frame.Call f -> {
-                Object request = serializer.deserialize(f.request());
+                local(f.to());
+                fromSender(fromNode, f.caller(), "caller");
+                fromSender(fromNode, f.ref());
+                Object request = value(f.request());
                 acceptMonitor(fromNode, f.caller(), f.to(), f.ref());
                 signals.call(f.to(), f.caller(), f.ref(), request);
             }
             case Frame.CallNamed f -> {
-                Object request = serializer.deserialize(f.request());
+                fromSender(fromNode, f.caller(), "caller");
+                fromSender(fromNode, f.ref());
+                Object request = value(f.request());
                 Pid to = node.whereis(f.name());
                 if (to == null) {
                     transmit(fromNode, new Frame.Down(f.caller(), f.ref(), placeholderOn(node.name()), ExitReason.NOPROC));
@@ -324,6 +360,8 @@ public final class FrameRouter implements RemoteNodes {
                 }
             }
             case Frame.MonitorNamed f -> {
+                fromSender(fromNode, f.watcher(), "watcher");
+                fromSender(fromNode, f.ref());
                 Pid target = node.whereis(f.name());
                 if (target == null) {
                     transmit(fromNode, new Frame.Down(f.watcher(), f.ref(), placeholderOn(node.name()), ExitReason.NOPROC));
@@ -333,42 +371,64 @@ public final class FrameRouter implements RemoteNodes {
             }
             case Frame.SendNamed f -> {
                 byte[] p = f.payload();
-                if (p.length == 0 || p[0] > CAST) throw new FrameException("named message without a valid kind byte");
-                Object value = serializer.deserialize(java.util.Arrays.copyOfRange(p, 1, p.length));
+                if (p.length == 0 || p[0] < PLAIN || p[0] > CAST) throw new FrameException("named message without a valid kind byte");
+                Object value = value(java.util.Arrays.copyOfRange(p, 1, p.length));
                 Pid to = node.whereis(f.name());
                 if (to != null) signals.message(to, p[0] == CAST ? new Cast(value) : value);
             }
-            case Frame.Cast f -> signals.message(f.to(), new Cast(serializer.deserialize(f.request())));
+            case Frame.Cast f -> {
+                local(f.to());
+                signals.message(f.to(), new Cast(value(f.request())));
+            }
             case Frame.Reply f -> {
+                local(f.to());
+                check(f.ref().node().equals(node.name()), "it answers a call " + f.ref() + " this node did not make");
                 Object value = serializer.deserialize(f.value());
                 // the server's node ended the call's monitor when it sent this reply
+                // (any node may answer: a server can hand its From to a process elsewhere, as in OTP)
                 Map<Ref, Monitor> m = monitors.get(fromNode);
                 if (m != null) m.remove(f.ref());
                 signals.message(f.to(), new Reply(f.ref(), value));
             }
             case Frame.Global f -> globalHandler.accept(fromNode, f);
             case Frame.Exit f -> {
+                fromSender(fromNode, f.from(), "exiting process");
+                local(f.to());
                 if (f.fromLink()) forgetLink(fromNode, new Link(f.to(), f.from()));
                 signals.exit(f.from(), f.to(), f.reason(), f.fromLink());
             }
             case Frame.Link f -> {
+                fromSender(fromNode, f.from(), "linking process");
+                local(f.to());
                 links.computeIfAbsent(fromNode, n -> ConcurrentHashMap.newKeySet()).add(new Link(f.to(), f.from()));
                 signals.link(f.from(), f.to());
             }
             case Frame.Unlink f -> {
+                fromSender(fromNode, f.from(), "unlinking process");
+                local(f.to());
                 forgetLink(fromNode, new Link(f.to(), f.from()));
                 signals.unlink(f.from(), f.to());
             }
-            case Frame.Monitor f -> acceptMonitor(fromNode, f.watcher(), f.target(), f.ref());
+            case Frame.Monitor f -> {
+                fromSender(fromNode, f.watcher(), "watcher");
+                fromSender(fromNode, f.ref());
+                local(f.target());
+                acceptMonitor(fromNode, f.watcher(), f.target(), f.ref());
+            }
             case Frame.Demonitor f -> {
+                fromSender(fromNode, f.ref());
                 Map<Ref, Pid> w = watchedHere.get(fromNode);
                 Pid actual = w == null ? null : w.remove(f.ref());
-                // a monitor of a name was set on the process the name had: use that
-                signals.demonitor(actual != null ? actual : f.target(), f.ref());
+                // a monitor of a name was set on the process the name had: use that; a ref the
+                // sender never set up here names nothing it may remove
+                if (actual != null) signals.demonitor(actual, f.ref());
             }
             case Frame.Down f -> {
+                local(f.watcher());
+                fromSender(fromNode, f.pid(), "ended process");
                 Map<Ref, Monitor> m = monitors.get(fromNode);
-                if (m != null) m.remove(f.ref());
+                // only a monitor this node set up on the sender's processes can fire
+                check(m != null && m.remove(f.ref()) != null, "it fires a monitor " + f.ref() + " that is not set on " + fromNode);
                 signals.down(f.watcher(), new Down(f.ref(), f.pid(), f.reason()));
             }
         }

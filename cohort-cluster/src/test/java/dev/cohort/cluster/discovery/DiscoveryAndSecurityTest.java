@@ -100,10 +100,13 @@ class DiscoveryAndSecurityTest {
                 .discovery(Discovery.staticHosts(seeds(p1, p3))));
         await().atMost(JOIN).until(() -> a.connectedNodes().contains("b@127.0.0.1"));
         assertTalk(a, b);
-        ClusterNode eve = start(ClusterNode.builder().name("eve@127.0.0.1").port(p3).cookie("c").encryption("guess")
-                .discovery(Discovery.staticHosts(seeds(p1, p2))));
-        await().during(NEVER).atMost(NEVER.plusSeconds(5)).until(() -> eve.connectedNodes().isEmpty()
-                && !a.connectedNodes().contains("eve@127.0.0.1") && !b.connectedNodes().contains("eve@127.0.0.1"));
+        // eve's messages are sealed under another key: the members refuse them unopened and say
+        // so, and eve's start fails with that reason instead of running alone
+        assertThatThrownBy(() -> start(ClusterNode.builder().name("eve@127.0.0.1").port(p3).cookie("c").encryption("guess")
+                .discovery(Discovery.staticHosts(seeds(p1, p2)))))
+                .isInstanceOf(SecurityException.class).hasMessageContaining("could not open this node's messages");
+        await().during(NEVER).atMost(NEVER.plusSeconds(5)).until(() ->
+                !a.connectedNodes().contains("eve@127.0.0.1") && !b.connectedNodes().contains("eve@127.0.0.1"));
     }
 
     @Test

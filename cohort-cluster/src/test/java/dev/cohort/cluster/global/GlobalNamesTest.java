@@ -73,8 +73,14 @@ class GlobalNamesTest {
 
         assertThatThrownBy(() -> global(1).register("x", batman)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a live process of metropolis");
-        assertThat(global(1).unregister("gotham")).isTrue();
-        for (int i = 0; i < 3; i++) assertThat(global(i).whereis("gotham")).isNull();
+        assertThatThrownBy(() -> global(1).unregister("gotham")).as("a node frees only its own processes' names")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only that node can unregister it");
+        assertThat(global(1).whereis("gotham")).isEqualTo(batman);
+        assertThat(global(0).unregister("gotham")).isTrue();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await().atMost(Duration.ofSeconds(10)).until(() -> global(n).whereis("gotham") == null);
+        }
         assertThat(global(1).unregister("gotham")).isFalse();
     }
 
