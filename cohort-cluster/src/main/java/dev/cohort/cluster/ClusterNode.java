@@ -68,6 +68,13 @@ public final class ClusterNode implements AutoCloseable {
 
     private void onFrame(String from, byte[] bytes) { router.onFrame(from, bytes); }
 
+    /**
+     * From now on, messages from other nodes to {@code pid} arrive wrapped in
+     * {@link dev.cohort.cluster.routing.FromNode}, naming the member they came from as the
+     * transport authenticated it: for a process whose messages name their sender, to check it.
+     */
+    public void deliverWithOrigin(dev.cohort.process.Pid pid) { router.deliverWithOrigin(pid); }
+
     private void onNodeUp(String up) {
         global.nodeUp(up);
         listeners.forEach(l -> l.accept(new NodeEvent(up, true)));
@@ -117,6 +124,12 @@ public final class ClusterNode implements AutoCloseable {
 
     /** How many times a member was suspected since this node started. */
     public long suspicions() { return transport.suspicions(); }
+
+    /** Messages refused before JGroups read them: sealed under another key, tampered, replayed or stale. */
+    public long sealRefusals() { return transport.sealRefusals(); }
+
+    /** Frames dropped because their sender was not a member of the view, or spoke under a name it does not hold. */
+    public long framesFromNonMembers() { return transport.framesFromNonMembers(); }
 
     /** Frames and bytes this node exchanged with each other node since it started (for observers). */
     public java.util.Map<String, FrameRouter.TrafficCount> traffic() { return router.traffic(); }

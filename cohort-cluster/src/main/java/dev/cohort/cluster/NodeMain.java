@@ -24,7 +24,9 @@ import picocli.CommandLine.Command;
  * <p>Commands on standard input, one per line: {@code ISOLATE} / {@code HEAL} (cut this node
  * off the network and back), {@code GLOBAL <name>} (register a new idle process under a global
  * name; prints {@code GLOBAL <name> yes|no <pid>}, then {@code EXIT <name> <reason>} when it
- * ends), {@code WHEREIS <name>} (prints {@code WHEREIS <name> <pid>|none}).
+ * ends), {@code WHEREIS <name>} (prints {@code WHEREIS <name> <pid>|none}), {@code STATS} (prints
+ * {@code STATS sink=<messages the process registered as sink received> sealRefusals=<n>
+ * nonMembers=<n> heapUsed=<bytes after a GC> members=<names>}).
  */
 @Command(name = "cohort test-node", mixinStandardHelpOptions = true)
 public final class NodeMain extends NodeCommand {
@@ -69,6 +71,17 @@ public final class NodeMain extends NodeCommand {
             }
         });
         cluster.node().register("order", order);
+        // counts every message that reaches it: hostile-peer tests check that none of theirs did
+        java.util.concurrent.atomic.AtomicLong sunk = new java.util.concurrent.atomic.AtomicLong();
+        Pid sink = cluster.node().spawn(self -> {
+            for (;;) {
+                self.receive();
+                sunk.incrementAndGet();
+            }
+        });
+        cluster.node().register("sink", sink);
+        print("SINK " + pidFields(sink));
+        this.sunk = sunk;
         cluster.spawner().define("idle", arg -> self -> self.receive());
         commands(cluster);
         print("READY");
@@ -78,9 +91,17 @@ public final class NodeMain extends NodeCommand {
         return p.node() + " " + p.creation() + " " + p.id();
     }
 
-    private static void commands(ClusterNode cluster) {
+    private java.util.concurrent.atomic.AtomicLong sunk;
+
+    private void commands(ClusterNode cluster) {
         readCommands(w -> {
             switch (w[0]) {
+                case "STATS" -> {
+                    System.gc();
+                    Runtime rt = Runtime.getRuntime();
+                    print("STATS sink=" + sunk.get() + " sealRefusals=" + cluster.sealRefusals() + " nonMembers=" + cluster.framesFromNonMembers()
+                            + " heapUsed=" + (rt.totalMemory() - rt.freeMemory()) + " members=" + String.join(",", new java.util.TreeSet<>(cluster.connectedNodes())));
+                }
                 case "ISOLATE" -> { cluster.isolate(true); print("ISOLATED"); }
                 case "HEAL" -> { cluster.isolate(false); print("HEALED"); }
                 case "GLOBAL" -> global(cluster, w[1]);

@@ -130,7 +130,8 @@ class ThreeNodeClusterTest {
         String oldCreation = pid.split(" ")[1];
         String counter = again.awaitLine(l -> l.startsWith("COUNTER "), JOIN);
         assertThat(counter.split(" ")[2]).isNotEqualTo(oldCreation);
-        assertThat(again.ask("WHEREIS batcave", "WHEREIS batcave", JOIN)).startsWith("WHEREIS batcave " + CAPITOL);
+        // the members tell a joiner what they hold once they see it: wait for capitol's word
+        await().atMost(JOIN).until(() -> again.ask("WHEREIS batcave", "WHEREIS batcave", JOIN).startsWith("WHEREIS batcave " + CAPITOL));
     }
 
     /**

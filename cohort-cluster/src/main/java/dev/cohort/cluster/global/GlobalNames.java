@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Partitions</h2>
  * Each side of a partition keeps working and may register a name the other side also holds.
- * When the sides merge, every node re-announces the names its processes hold; where one name
+ * When the sides merge, every node re-announces to each node it newly sees the names its
+ * processes hold (over unicast, which resends what a node not yet in the view dropped); where one name
  * has two holders, every node applies the same rule: the earlier registration (its
  * registering node's wall-clock time, then the node name, then the pid) keeps the name, and
  * the other holder is sent an exit signal with reason {@code Custom(}{@link NameConflict}{@code )}
@@ -230,13 +231,19 @@ public final class GlobalNames implements NameResolver {
 
     // ------------------------------------------------------------------ membership
 
-    /** A node joined (or a partition healed): tell everyone which names this node's processes hold. */
+    /** A node joined (or a partition healed): tell it which names this node's processes hold. */
     public void nodeUp(String other) {
         List<Frame.GlobalClaim> held = new ArrayList<>();
         names.forEach((n, h) -> {
             if (h.pid().node().equals(node.name())) held.add(new Frame.GlobalClaim(0, n, h.pid(), h.stamp()));
         });
-        if (!held.isEmpty()) router.broadcast(new Frame.GlobalAnnounce(held));
+        // to everyone, and to the new node once more over its unicast connection: a broadcast that
+        // reaches a node before it has installed the merged view is dropped, unicast sends again
+        if (!held.isEmpty()) {
+            Frame.GlobalAnnounce announce = new Frame.GlobalAnnounce(held);
+            router.broadcast(announce);
+            router.sendGlobal(other, announce);
+        }
         membershipChanged();
     }
 

@@ -63,6 +63,8 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private static final byte HELLO = 0;
     private static final java.time.Duration NAME_IN_USE_RETRY = java.time.Duration.ofSeconds(15);
     private volatile View lastView;
+    private static final short UNICAST_ID = org.jgroups.conf.ClassConfigurator.getProtocolId(UNICAST3.class);
+    private static final short NAKACK_ID = org.jgroups.conf.ClassConfigurator.getProtocolId(NAKACK2.class);
 
     /**
      * How to join.
@@ -170,6 +172,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
                     .setClientAuth(org.jgroups.util.TLSClientAuth.NEED));
         }
         Protocol ping = settings.discovery().protocol(new InetSocketAddress(bind, settings.port()));
+        tcp.dispatchThrough(new MemberGate(ping.getId(), this::dropNonMember));
         AUTH auth = new CohortAuth(new CookieToken(java.util.Arrays.copyOfRange(keys, 32, 64), () -> lastView, this::nameOf));
         List<Protocol> stack = new java.util.ArrayList<>();
         stack.add(tcp);
@@ -239,11 +242,17 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
      * 64 bytes derived from the cookie and the secret (PBKDF2-HMAC-SHA256, 100,000 rounds, fixed
      * salt: every node must derive the same): the sealing key, then the join-token key.
      */
-    private static byte[] keysFrom(String cookie, String secret) throws java.security.GeneralSecurityException {
+    static byte[] keysFrom(String cookie, String secret) throws java.security.GeneralSecurityException {
         String material = cookie + "\u0000" + (secret == null ? "" : secret);
         var spec = new javax.crypto.spec.PBEKeySpec(material.toCharArray(), "cohort-cluster-keys-v2".getBytes(java.nio.charset.StandardCharsets.UTF_8), 100_000, 512);
         return javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
     }
+
+    /** The current view (tests address members by it). */
+    View view() { return lastView; }
+
+    /** The sealing transport (tests tap what it sends). */
+    SealedTcp sealing() { return tcp; }
 
     /** Frames dropped because their sender was not a member of the current view (or named no single member). */
     public long framesFromNonMembers() { return fromNonMembers.sum(); }
@@ -265,9 +274,13 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         Address src = msg.getSrc();
         View view = lastView;
         boolean self = src != null && src.equals(channel.getAddress());
-        if (src == null || (!self && (view == null || !view.containsMember(src))) || msg.isFlagSet(Message.Flag.NO_RELIABILITY)) {
-            // Cohort sends nothing unreliable
-            dropNonMember(src, view == null || src == null || !view.containsMember(src) ? "it is not a member of the current view" : "it came without JGroups' reliability");
+        if (src == null || (!self && (view == null || !view.containsMember(src)))) {
+            dropNonMember(src, "it is not a member of the current view");
+            return;
+        }
+        if (msg.isFlagSet(Message.Flag.NO_RELIABILITY) || (msg.getHeader(UNICAST_ID) == null && msg.getHeader(NAKACK_ID) == null)) {
+            // Cohort sends nothing unreliable: every frame went through UNICAST3 or NAKACK2
+            dropNonMember(src, "it came without JGroups' reliability");
             return;
         }
         if (msg.getLength() > 0 && msg.getArray()[msg.getOffset()] == HELLO) {

@@ -64,11 +64,21 @@ final class SealedTcp extends TCP {
     private final RateLimitedLog refusalReplies = new RateLimitedLog(5_000);
     private final java.util.Set<String> refusedBy = ConcurrentHashMap.newKeySet();
 
+    /** Sees every sealed message this node sends (hostile-peer tests replay them); null in production. */
+    volatile java.util.function.BiConsumer<Address, byte[]> tap;
+
     SealedTcp(SecretKey key) {
         this.key = key;
         this.incarnation = random.nextLong();
         // headers are keyed by protocol id, and JGroups registers ids by class: speak as TCP
         setId(org.jgroups.conf.ClassConfigurator.getProtocolId(org.jgroups.protocols.TCP.class));
+    }
+
+    /** Dispatches what this transport opens through {@code gate}, in place of JGroups' default. */
+    SealedTcp dispatchThrough(MemberGate gate) {
+        message_processing_policy = null; // else init() replaces the gate with the policy this names
+        msgProcessingPolicy(gate);
+        return this;
     }
 
     /** Messages refused so far: tag failures (forged, tampered, truncated or another key), replays, stale first messages. */
@@ -81,6 +91,8 @@ final class SealedTcp extends TCP {
     @Override
     public void send(Address dest, byte[] data, int offset, int length) throws Exception {
         byte[] sealed = seal(data, offset, length);
+        java.util.function.BiConsumer<Address, byte[]> t = tap;
+        if (t != null) t.accept(dest, sealed);
         super.send(dest, sealed, 0, sealed.length);
     }
 
@@ -92,7 +104,11 @@ final class SealedTcp extends TCP {
 
     @Override
     public void receive(Address sender, DataInput in, int length) throws Exception {
-        // the server checked length against max_length before calling here
+        // the server checked length against max_length, but not its sign
+        if (length < 0 || length > getMaxLength()) {
+            refuse(tampered, sender, "a length prefix of " + length + " (the limit is " + getMaxLength() + " bytes)");
+            throw new java.io.IOException("refused a length prefix of " + length + " from " + sender);
+        }
         byte[] buf = new byte[length];
         in.readFully(buf);
         receive(sender, buf, 0, length);

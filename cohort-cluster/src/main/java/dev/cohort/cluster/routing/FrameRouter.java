@@ -43,6 +43,7 @@ public final class FrameRouter implements RemoteNodes {
 
     private final Node node;
     private final RemoteSignals signals;
+    private final Set<Pid> withOrigin = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final FrameCodec codec;
     private final Serializer serializer;
     private final Transport transport;
@@ -327,6 +328,21 @@ public final class FrameRouter implements RemoteNodes {
         check(p.node().equals(node.name()), "its target " + p + " is not a process of this node");
     }
 
+    /**
+     * From now on, messages that other nodes send to {@code pid} (by pid or by a name it holds)
+     * arrive wrapped in {@link FromNode}, naming the node they came from; messages from this
+     * node arrive as they are. For processes that must check who a message claims to be from.
+     */
+    public void deliverWithOrigin(Pid pid) {
+        if (!pid.node().equals(node.name())) throw new IllegalArgumentException(pid + " is not a process of this node");
+        withOrigin.removeIf(p -> node.info(p).isEmpty()); // processes that ended since
+        withOrigin.add(pid);
+    }
+
+    private Object tagged(String fromNode, Pid to, Object value) {
+        return withOrigin.contains(to) ? new FromNode(fromNode, value) : value;
+    }
+
     private Object value(byte[] bytes) throws FrameException {
         Object v = serializer.deserialize(bytes);
         if (v == null) throw new FrameException("a null value (null is never a message)");
@@ -337,7 +353,7 @@ public final class FrameRouter implements RemoteNodes {
         switch (frame) {
             case Frame.Send f -> {
                 local(f.to());
-                signals.message(f.to(), value(f.payload()));
+                signals.message(f.to(), tagged(fromNode, f.to(), value(f.payload())));
             }
             case Frame.Call f -> {
                 local(f.to());
@@ -374,7 +390,7 @@ public final class FrameRouter implements RemoteNodes {
                 if (p.length == 0 || p[0] < PLAIN || p[0] > CAST) throw new FrameException("named message without a valid kind byte");
                 Object value = value(java.util.Arrays.copyOfRange(p, 1, p.length));
                 Pid to = node.whereis(f.name());
-                if (to != null) signals.message(to, p[0] == CAST ? new Cast(value) : value);
+                if (to != null) signals.message(to, tagged(fromNode, to, p[0] == CAST ? new Cast(value) : value));
             }
             case Frame.Cast f -> {
                 local(f.to());

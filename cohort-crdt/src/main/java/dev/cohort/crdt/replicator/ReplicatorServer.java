@@ -113,6 +113,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     @Override
     public Next<Void> init(ProcessContext self) throws Exception {
         this.self = self;
+        cluster.deliverWithOrigin(self.self()); // replication messages name their sender: check it
         if (options.store() != null) {
             Optional<byte[]> saved = options.store().load();
             if (saved.isPresent()) {
@@ -260,7 +261,8 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     @Override
     public Next<Void> handleInfo(Object message, Void state) {
         switch (message) {
-            case byte[] b -> receive(b);
+            case byte[] b -> receive(null, b); // from this node
+            case dev.cohort.cluster.routing.FromNode f when f.message() instanceof byte[] b -> receive(f.node(), b);
             case Membership m -> membership(m);
             case Resync r -> startSync(r.node());
             default -> {
@@ -283,13 +285,19 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         }
     }
 
-    private void receive(byte[] bytes) {
+    /** @param origin the member the message came from (null: from this node) */
+    private void receive(String origin, byte[] bytes) {
         ReplicationMessage m = ReplicationMessage.decode(bytes);
         if (m == null) {
             log.warn("{}: dropped a malformed replication message of {} bytes", serverName, bytes.length);
             return;
         }
         String node = m.senderNode();
+        if (origin != null && !origin.equals(node)) {
+            // no member speaks for another: a replica id names the node that sends it
+            log.warn("{}: dropped a {} from {} that claims to come from replica {}", serverName, m.kind(), origin, m.sender());
+            return;
+        }
         if (connected.contains(node)) liveIds.put(node, m.sender());
         try {
             switch (m.kind()) {
