@@ -129,6 +129,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private final SealedTcp tcp;
     private final java.util.concurrent.atomic.LongAdder fromNonMembers = new java.util.concurrent.atomic.LongAdder();
     private final RateLimitedLog nonMemberLog = new RateLimitedLog(60_000);
+    private final EarlyFrames early = new EarlyFrames();
     private final DISCARD discard = new DISCARD();
     private final Map<String, Outbox> members = new ConcurrentHashMap<>();
     private final SuspectWatch suspects = new SuspectWatch();
@@ -273,11 +274,23 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private void onMessage(Message msg) {
         Address src = msg.getSrc();
         View view = lastView;
-        boolean self = src != null && src.equals(channel.getAddress());
-        if (src == null || (!self && (view == null || !view.containsMember(src)))) {
-            dropNonMember(src, "it is not a member of the current view");
+        if (src == null) {
+            dropNonMember(null, "it has no source address");
             return;
         }
+        if (!src.equals(channel.getAddress()) && (view == null || !view.containsMember(src))) {
+            // most often a member whose view this node has not installed yet: held for the next view
+            if (!early.hold(msg, this::dropNonMember)) dropNonMember(src, "it is not a member of the current view");
+            return;
+        }
+        if (early.isEmpty()) fromMember(msg);
+        else early.deliverAfterHeld(msg, this::fromMember);
+    }
+
+    /** A message whose source is this node or a member of the current view. */
+    private void fromMember(Message msg) {
+        Address src = msg.getSrc();
+        boolean self = src.equals(channel.getAddress());
         if (msg.isFlagSet(Message.Flag.NO_RELIABILITY) || (msg.getHeader(UNICAST_ID) == null && msg.getHeader(NAKACK_ID) == null)) {
             // Cohort sends nothing unreliable: every frame went through UNICAST3 or NAKACK2
             dropNonMember(src, "it came without JGroups' reliability");
@@ -325,7 +338,6 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private synchronized void onView(View view) {
         learnedNames.keySet().retainAll(view.getMembers());
         boolean changed = !view.equals(lastView);
-        lastView = view;
         if (changed) {
             // Tell everyone who we are: a node that joined through a merge may not know our name.
             Thread.ofVirtual().start(() -> {
@@ -361,6 +373,9 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
                 onNodeDown.accept(gone);
             }
         }
+        // only now, with every member's name known: a message that saw the old view was held
+        lastView = view;
+        early.release(view::containsMember, this::fromMember, this::dropNonMember);
     }
 
     private static String addressName(Address a) {

@@ -1,6 +1,8 @@
 package dev.cohort.cluster.jgroups;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.jgroups.Address;
@@ -25,11 +27,19 @@ import org.jgroups.util.MessageBatch;
  * member's message dropped because this node had not yet installed the view that names it is not
  * lost: its sender retransmits it until it is acknowledged.
  *
+ * <p>A former member (one that left a view in the last ten minutes; at most {@link #FORMER_KEPT} are
+ * remembered) passes as a member: after a partition its UNICAST3 connection still holds messages
+ * sent before the split, and the merge view it sends later is queued behind them. Dropping those
+ * would leave a gap that never fills, and the merge would fail for ever.
+ *
  * <p>Does not protect against members (they pass), nor against a key holder that joins for real;
  * while a flood uses up the rate, genuine joins and merges wait for it too.
  */
 final class MemberGate extends MaxOneThreadPerSender {
     static final int RELIABLE_PER_SECOND = 16, CONTROL_PER_SECOND = 256;
+    /** How many former members are remembered, and for how long (UNICAST3 closes a connection after 4 minutes). */
+    static final int FORMER_KEPT = 1024;
+    static final long FORMER_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
     private static final short GMS_ID = ClassConfigurator.getProtocolId(GMS.class);
     private static final short MERGE_ID = ClassConfigurator.getProtocolId(MERGE3.class);
     private static final short UNICAST_ID = ClassConfigurator.getProtocolId(UNICAST3.class);
@@ -39,6 +49,10 @@ final class MemberGate extends MaxOneThreadPerSender {
     private final TokenBucket reliable = new TokenBucket(RELIABLE_PER_SECOND, 4L * RELIABLE_PER_SECOND);
     private final TokenBucket control = new TokenBucket(CONTROL_PER_SECOND, 4L * CONTROL_PER_SECOND);
     private volatile Set<Address> members; // null until this node is in a view
+    /** Members that left a view, by when they left: they joined for real, and UNICAST3 still holds their connection. */
+    private final Map<Address, Long> former = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override protected boolean removeEldestEntry(Map.Entry<Address, Long> eldest) { return size() > FORMER_KEPT; }
+    };
 
     MemberGate(short discoveryId, BiConsumer<Address, String> onDrop) {
         this.discoveryId = discoveryId;
@@ -47,7 +61,13 @@ final class MemberGate extends MaxOneThreadPerSender {
 
     @Override
     public void viewChange(List<Address> view) {
-        members = Set.copyOf(view);
+        Set<Address> before = members, now = Set.copyOf(view);
+        synchronized (former) {
+            long t = System.nanoTime();
+            if (before != null) for (Address a : before) if (!now.contains(a)) former.put(a, t);
+            former.keySet().removeAll(now);
+        }
+        members = now;
         super.viewChange(view);
     }
 
@@ -77,7 +97,11 @@ final class MemberGate extends MaxOneThreadPerSender {
 
     private boolean isMember(Address src) {
         Set<Address> m = members;
-        return m == null || src == null || src.equals(tp.getAddress()) || m.contains(src);
+        if (m == null || src == null || src.equals(tp.getAddress()) || m.contains(src)) return true;
+        synchronized (former) {
+            Long left = former.get(src);
+            return left != null && System.nanoTime() - left < FORMER_NANOS;
+        }
     }
 
     /** Why a message must be dropped, or null to pass it. */

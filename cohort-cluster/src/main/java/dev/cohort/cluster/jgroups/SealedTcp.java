@@ -89,6 +89,14 @@ final class SealedTcp extends TCP {
     long tamperedRefused() { return tampered.sum(); }
 
     @Override
+    public void start() throws Exception {
+        super.start();
+        // JGroups' connection code logs through the server's logger, which TCP gives its own:
+        // keep those lines under JGroups' name, so that they are not taken for Cohort's
+        srv.log(org.jgroups.logging.LogFactory.getLog(org.jgroups.protocols.TCP.class));
+    }
+
+    @Override
     public void send(Address dest, byte[] data, int offset, int length) throws Exception {
         byte[] sealed = seal(data, offset, length);
         java.util.function.BiConsumer<Address, byte[]> t = tap;

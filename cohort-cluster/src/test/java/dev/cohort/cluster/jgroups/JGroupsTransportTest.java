@@ -98,4 +98,26 @@ class JGroupsTransportTest {
         assertThat(robin.transport().connectedNodes()).containsExactly("gotham@127.0.0.1");
         assertThat(gotham.transport().connectedNodes()).doesNotContain("joker@127.0.0.1");
     }
+
+    /**
+     * A partition made by discarding everything, then healed: the two views merge back into one.
+     * Messages sent into the partition wait in UNICAST3 for their acknowledgement; after the heal
+     * they come from a node that is no longer in the receiver's view, and the merge view is queued
+     * behind them, so the receiver must still take them.
+     */
+    @Test
+    void twoSidesOfAHealedPartitionMergeBackIntoOneView() throws Exception {
+        int p1 = freePort(), p2 = freePort();
+        Member gotham = member("gotham@127.0.0.1", p1, List.of(p2), "secret");
+        Member metropolis = member("metropolis@127.0.0.1", p2, List.of(p1), "secret");
+        await().atMost(Duration.ofSeconds(30)).until(() -> gotham.transport().isConnected("metropolis@127.0.0.1"));
+        Pid sink = gotham.node().spawn(self -> { for (;;) self.receive(); });
+        metropolis.transport().isolate(true);
+        for (int i = 0; i < 20; i++) metropolis.node().send(sink, i); // lost in the partition, retransmitted after
+        await().atMost(Duration.ofSeconds(60)).until(() -> gotham.transport().connectedNodes().isEmpty()
+                && metropolis.transport().connectedNodes().isEmpty());
+        metropolis.transport().isolate(false);
+        await().atMost(Duration.ofSeconds(60)).until(() -> gotham.transport().isConnected("metropolis@127.0.0.1")
+                && metropolis.transport().isConnected("gotham@127.0.0.1"));
+    }
 }
