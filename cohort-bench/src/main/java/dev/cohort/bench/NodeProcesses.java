@@ -102,9 +102,11 @@ final class NodeProcesses {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), main.getName(),
-                "--name", name, "--port", String.valueOf(port), "--cookie", "bench-cookie", "--seeds", "127.0.0.1:" + seedPort));
+                "--name", name, "--port", String.valueOf(port), "--seeds", "127.0.0.1:" + seedPort));
         command.addAll(mainOptions);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("COHORT_COOKIE", "bench-cookie"); // not on the command line, which every user of the machine can read
+        Process p = pb.start();
         STARTED.add(p);
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread.ofVirtual().start(() -> {

@@ -188,7 +188,11 @@ public final class ClusterNode implements AutoCloseable {
         /** The serializer of user messages, with its class allow-list. */
         public Builder serializer(Serializer serializer) { this.serializer = serializer; return this; }
 
-        /** Encrypts all traffic, discovery answers included, with a key derived from {@code secret}. */
+        /**
+         * A second secret every member must hold, mixed into the key that seals every message
+         * (AES-256-GCM, discovery answers included). Traffic is sealed under the cookie's key
+         * without it too; this keeps a long random key apart from the cookie.
+         */
         public Builder encryption(String secret) { this.encryptionSecret = secret; return this; }
 
         /** TLS between nodes. */

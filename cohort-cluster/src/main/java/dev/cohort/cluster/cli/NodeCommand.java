@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * {@code cohort node}: starts one cluster node, as {@code iex --name a@127.0.0.1 --cookie c}
  * does. Every option can also come from an environment variable ({@code COHORT_NAME},
  * {@code COHORT_COOKIE}, {@code COHORT_PORT}, {@code COHORT_SEEDS}, ...), which is how a
- * container or a Kubernetes pod passes them. Prints one line per node that joins or leaves.
+ * container or a Kubernetes pod passes them. The cookie and the secret can also come from files
+ * ({@code --cookie-file}, {@code --secret-file}), so that they appear in no command line. Prints one line per node that joins or leaves.
  */
 @Command(name = "cohort node", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Starts a Cohort cluster node and keeps it running until it is stopped (Ctrl-C).")
@@ -27,9 +28,14 @@ public class NodeCommand implements Callable<Integer> {
             description = "Node name NAME@HOST; the node listens on HOST (env COHORT_NAME).")
     String name;
 
-    @Option(names = "--cookie", required = true, defaultValue = "${env:COHORT_COOKIE}",
-            description = "Shared secret of the cluster (env COHORT_COOKIE).")
+    @Option(names = "--cookie", defaultValue = "${env:COHORT_COOKIE}",
+            description = "Shared secret of the cluster: only nodes with the same cookie hear each other (env COHORT_COOKIE). "
+                    + "A command line is visible to every user of the machine: prefer --cookie-file.")
     String cookie;
+
+    @Option(names = "--cookie-file", defaultValue = "${env:COHORT_COOKIE_FILE}",
+            description = "Read the cookie from this file (its trailing newline dropped), e.g. a Kubernetes secret mounted as a file (env COHORT_COOKIE_FILE).")
+    Path cookieFile;
 
     @Option(names = "--port", defaultValue = "${env:COHORT_PORT:-4370}",
             description = "TCP port to listen on (env COHORT_PORT; default ${DEFAULT-VALUE}).")
@@ -56,8 +62,14 @@ public class NodeCommand implements Callable<Integer> {
     String dnsServer;
 
     @Option(names = "--secret", defaultValue = "${env:COHORT_SECRET}",
-            description = "Encrypt all traffic, discovery included, with a key derived from this secret (env COHORT_SECRET).")
+            description = "A second secret every member must hold, mixed into the key that seals every message (env COHORT_SECRET). "
+                    + "Every message, discovery included, is encrypted and authenticated (AES-256-GCM) with or without it; "
+                    + "use it to keep a long random key apart from the cookie. Prefer --secret-file.")
     String secret;
+
+    @Option(names = "--secret-file", defaultValue = "${env:COHORT_SECRET_FILE}",
+            description = "Read the secret from this file (env COHORT_SECRET_FILE).")
+    Path secretFile;
 
     @Option(names = "--tls-keystore", defaultValue = "${env:COHORT_TLS_KEYSTORE}", description = "PKCS12 key store for TLS between nodes (env COHORT_TLS_KEYSTORE).")
     Path tlsKeyStore;
@@ -70,7 +82,10 @@ public class NodeCommand implements Callable<Integer> {
 
     /** Builds the node's settings from the options; every mistake is a clear {@link CommandLine.ParameterException}. */
     public ClusterNode.Builder builder(CommandLine cmd) {
-        ClusterNode.Builder b = ClusterNode.builder().name(name).cookie(cookie).port(port);
+        String theCookie = oneOf(cmd, "--cookie", cookie, "--cookie-file", cookieFile);
+        if (theCookie == null) throw new CommandLine.ParameterException(cmd, "a cookie is required: --cookie-file FILE, --cookie VALUE or env COHORT_COOKIE_FILE / COHORT_COOKIE");
+        String theSecret = oneOf(cmd, "--secret", secret, "--secret-file", secretFile);
+        ClusterNode.Builder b = ClusterNode.builder().name(name).cookie(theCookie).port(port);
         if (name.indexOf('@') < 1 || name.endsWith("@")) throw new CommandLine.ParameterException(cmd, "--name must look like NAME@HOST, got: " + name);
         if (port <= 0 || port > 65535) throw new CommandLine.ParameterException(cmd, "--port must be 1..65535, got " + port);
         int strategies = (seeds != null && !seeds.isEmpty() ? 1 : 0) + (multicast != null ? 1 : 0) + (dns != null ? 1 : 0) + (dnsSrv != null ? 1 : 0);
@@ -87,7 +102,7 @@ public class NodeCommand implements Callable<Integer> {
             if (seeds != null) for (String s : seeds) if (!s.isBlank()) hosts.add(hostPort(cmd, "--seeds", s.trim()));
             b.discovery(Discovery.staticHosts(hosts));
         }
-        if (secret != null) b.encryption(secret);
+        if (theSecret != null) b.encryption(theSecret);
         if (tlsKeyStore != null) {
             if (tlsPassword == null) throw new CommandLine.ParameterException(cmd, "--tls-keystore needs --tls-password");
             try {
@@ -98,6 +113,28 @@ public class NodeCommand implements Callable<Integer> {
         }
         return b;
     }
+
+    /** The value of an option given inline or as a file (not both); null if neither is given. */
+    static String oneOf(CommandLine cmd, String inlineOption, String inline, String fileOption, Path file) {
+        if (inline != null && file != null) throw new CommandLine.ParameterException(cmd, "give " + inlineOption + " or " + fileOption + ", not both");
+        if (file == null) {
+            if (inline != null && inline.isBlank()) throw new CommandLine.ParameterException(cmd, inlineOption + " is empty");
+            return inline;
+        }
+        String value;
+        try {
+            if (java.nio.file.Files.size(file) > MAX_SECRET_FILE) {
+                throw new CommandLine.ParameterException(cmd, fileOption + " " + file + " is over " + MAX_SECRET_FILE + " bytes: not a secret file");
+            }
+            value = java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new CommandLine.ParameterException(cmd, fileOption + ": cannot read " + file + " (" + e + ")");
+        }
+        if (value.isEmpty()) throw new CommandLine.ParameterException(cmd, fileOption + " " + file + " is empty");
+        return value;
+    }
+
+    static final int MAX_SECRET_FILE = 64 << 10;
 
     static InetSocketAddress hostPort(CommandLine cmd, String option, String value) {
         int colon = value.lastIndexOf(':');

@@ -37,6 +37,29 @@ class NodeCommandTest {
         assertThat(refused("--name", "a@127.0.0.1", "--cookie", "c", "--tls-keystore", "/nonexistent.p12", "--tls-password", "x")).contains("cannot read");
     }
 
+    /** The cookie and the secret can come from files, so that no command line shows them; every mistake is named. */
+    @Test
+    void theCookieAndTheSecretComeFromFilesWithClearErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cookie = java.nio.file.Files.writeString(dir.resolve("cookie"), "s3cret-cookie\n");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
+        java.nio.file.Path huge = java.nio.file.Files.write(dir.resolve("huge"), new byte[NodeCommand.MAX_SECRET_FILE + 1]);
+        CommandLine cmd = new CommandLine(new NodeCommand());
+        assertThat(NodeCommand.oneOf(cmd, "--cookie", null, "--cookie-file", cookie)).isEqualTo("s3cret-cookie");
+        assertThat(NodeCommand.oneOf(cmd, "--cookie", "inline", "--cookie-file", null)).isEqualTo("inline");
+        assertThat(NodeCommand.oneOf(cmd, "--cookie", null, "--cookie-file", null)).isNull();
+        String name = "a@127.0.0.1";
+        assertThat(refused("--name", name)).contains("a cookie is required").contains("--cookie-file");
+        assertThat(refused("--name", name, "--cookie", "c", "--cookie-file", cookie.toString())).contains("not both");
+        assertThat(refused("--name", name, "--cookie-file", dir.resolve("missing").toString())).contains("--cookie-file: cannot read");
+        assertThat(refused("--name", name, "--cookie-file", empty.toString())).contains("is empty");
+        assertThat(refused("--name", name, "--cookie-file", huge.toString())).contains("not a secret file");
+        assertThat(refused("--name", name, "--cookie", " ")).contains("--cookie is empty");
+        assertThat(refused("--name", name, "--cookie-file", cookie.toString(), "--secret-file", dir.resolve("missing").toString()))
+                .contains("--secret-file: cannot read");
+        assertThat(refused("--name", name, "--cookie-file", cookie.toString(), "--secret", "x", "--secret-file", cookie.toString()))
+                .contains("not both");
+    }
+
     @Test
     void settingsComeFromTheEnvironmentLikeAContainerPassesThem() throws Exception {
         int port = Ports.free();

@@ -77,10 +77,11 @@ public final class NodeProcess implements AutoCloseable {
         // WARN logs (refusals, conflicts) come out on the same stream as the node's lines
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-cp", cp, main.getName(),
-                "--name", name, "--port", String.valueOf(port), "--cookie", cookie));
+                "--name", name, "--port", String.valueOf(port)));
         cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("COHORT_"));
+        pb.environment().put("COHORT_COOKIE", cookie); // not on the command line, which every user of the machine can read
         Process p = pb.start();
         ALL.add(p);
         return new NodeProcess(main, name, port, cookie, options, p);

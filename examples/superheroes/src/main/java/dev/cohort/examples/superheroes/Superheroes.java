@@ -76,8 +76,9 @@ public final class Superheroes implements Runnable {
                     .discovery(Discovery.staticHosts(seeds)).serializer(Wire.serializer()).start();
         }
 
+        /** These settings as arguments of a child process, but the cookie: that goes by {@code COHORT_COOKIE}. */
         List<String> asArgs() {
-            return List.of("--host", host, "--base-port", String.valueOf(basePort), "--cookie", cookie,
+            return List.of("--host", host, "--base-port", String.valueOf(basePort),
                     "--patrol-ms", String.valueOf(patrolMs), "--fight-ms", String.valueOf(fightMs),
                     "--gossip-ms", String.valueOf(gossipMs), "--poll-ms", String.valueOf(pollMs));
         }

@@ -80,7 +80,9 @@ final class SuperheroesDemo implements Callable<Integer> {
         cmd.addAll(args);
         cmd.addAll(common.asArgs());
         Path log = logs.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("COHORT_COOKIE", common.cookie); // not on the command line, which every user of the machine can read
+        Process p = pb.start();
         started.add(p);
     }
 

@@ -66,9 +66,11 @@ final class SuperheroCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dcohort.test.log=INFO", "--sun-misc-unsafe-memory-access=allow", "-cp", cp, Superheroes.class.getName()));
         cmd.addAll(args);
-        cmd.addAll(List.of("--host", "127.0.0.1", "--base-port", String.valueOf(basePort), "--cookie", "test-cookie"));
+        cmd.addAll(List.of("--host", "127.0.0.1", "--base-port", String.valueOf(basePort)));
         cmd.addAll(ticks);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("COHORT_COOKIE", "test-cookie");
+        Process p = pb.start();
         ALL.add(p);
         processes.put(name, p);
         List<String> lines = new CopyOnWriteArrayList<>();
