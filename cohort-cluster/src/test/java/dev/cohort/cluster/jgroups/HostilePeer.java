@@ -50,7 +50,7 @@ import org.jgroups.util.Util;
  * calls the victim's counter without pause. {@link #run} returns what got through; the node's
  * {@code sink} process counts every message that reached it.
  *
- * <p>{@code main} is {@code ./cohort bench security}: it prints {@code security figure value unit}.
+ * <p>{@code main} is {@code ./cohort bench security}: it prints {@code SEC figure value unit} lines, and each case's outcome on a {@code # case} line.
  */
 public final class HostilePeer {
     static final String COOKIE = "hostile-peer-cookie";
@@ -81,17 +81,17 @@ public final class HostilePeer {
 
     public static void main(String[] args) throws Exception {
         Result r = run(Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20));
-        r.cases().forEach((c, outcome) -> System.out.println("security case " + c + " " + outcome));
-        System.out.printf("security cases_tried %d count%n", r.cases().size());
-        System.out.printf("security delivered %d messages%n", r.delivered());
-        System.out.printf("security calls_during_attack %d ok%n", r.callsOk());
-        System.out.printf("security calls_failed %d count%n", r.callsFailed());
-        System.out.printf("security call_p50 %.2f ms%n", r.callP50Millis());
-        System.out.printf("security call_p99 %.2f ms%n", r.callP99Millis());
-        System.out.printf("security seal_refusals %d messages%n", r.sealRefusals());
-        System.out.printf("security non_member_drops %d frames%n", r.nonMemberDrops());
-        System.out.printf("security victim_heap_after %.1f MB%n", r.victimHeapBytes() / 1e6);
-        System.out.printf("security victim_alive %s bool%n", r.victimAlive());
+        r.cases().forEach((c, outcome) -> System.out.println("# case " + c + ": " + outcome));
+        System.out.printf("SEC cases_tried %d count%n", r.cases().size());
+        System.out.printf("SEC delivered %d messages%n", r.delivered());
+        System.out.printf("SEC calls_during_attack %d ok%n", r.callsOk());
+        System.out.printf("SEC calls_failed %d count%n", r.callsFailed());
+        System.out.printf("SEC call_p50 %.2f ms%n", r.callP50Millis());
+        System.out.printf("SEC call_p99 %.2f ms%n", r.callP99Millis());
+        System.out.printf("SEC seal_refusals %d messages%n", r.sealRefusals());
+        System.out.printf("SEC non_member_drops %d frames%n", r.nonMemberDrops());
+        System.out.printf("SEC victim_heap_after %.1f MB%n", r.victimHeapBytes() / 1e6);
+        System.out.printf("SEC victim_alive %s bool%n", r.victimAlive());
         System.exit(r.delivered() == 0 && r.victimAlive() && r.callsFailed() == 0 ? 0 : 1);
     }
 
