@@ -439,8 +439,7 @@ public final class Node implements Messenger, AutoCloseable {
      *         process, or it already has a name
      */
     public void register(String name, Pid pid) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) throw new IllegalArgumentException("a registered name must not be blank");
+        checkName(name, "a registered name");
         ProcessImpl p = local(pid);
         if (p == null) throw new IllegalArgumentException("cannot register " + name + ": " + pid + " is not a live process of " + this.name);
         synchronized (names) {
@@ -456,6 +455,27 @@ public final class Node implements Messenger, AutoCloseable {
             if (!p.isAlive()) {
                 names.remove(name, p);
                 throw new IllegalArgumentException("cannot register " + name + ": " + pid + " ended");
+            }
+        }
+    }
+
+    /** The longest name a process may be registered under, in UTF-8 bytes; global names and child ids share it. */
+    public static final int MAX_NAME_BYTES = 1024;
+
+    /**
+     * Checks a name that will travel: not null, not blank, at most {@link #MAX_NAME_BYTES} UTF-8 bytes.
+     *
+     * @param what how the error names it ("a registered name", "a child id")
+     * @throws IllegalArgumentException saying which rule the name breaks
+     */
+    public static void checkName(String name, String what) {
+        Objects.requireNonNull(name, what);
+        if (name.isBlank()) throw new IllegalArgumentException(what + " must not be blank");
+        if (name.length() > MAX_NAME_BYTES / 3) {
+            int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                throw new IllegalArgumentException(what + " must be at most " + MAX_NAME_BYTES + " UTF-8 bytes, got " + bytes
+                        + " (" + name.substring(0, 40) + "...)");
             }
         }
     }

@@ -73,7 +73,7 @@ final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer
                 if (c != null) ChildShutdown.stop(self, t.pid(), c.shutdown());
                 yield c != null;
             }
-            default -> new IllegalArgumentException("unknown dynamic supervisor request " + request);
+            case null, default -> new IllegalArgumentException("unknown dynamic supervisor request " + request);
         };
         return Next.reply(reply, this);
     }

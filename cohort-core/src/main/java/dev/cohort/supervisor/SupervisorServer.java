@@ -71,7 +71,7 @@ final class SupervisorServer implements GenServer<SupervisorServer> {
             case TerminateChild t -> terminateChild(t.id());
             case RestartChild r -> restartChild(r.id());
             case DeleteChild d -> deleteChild(d.id());
-            default -> new IllegalArgumentException("unknown supervisor request " + request);
+            case null, default -> new IllegalArgumentException("unknown supervisor request " + request);
         };
         return Next.reply(reply, this);
     }

@@ -284,6 +284,16 @@ class ProcessTest {
     }
 
     @Test
+    void aNameLongerThanTheWireCarriesIsRefusedWithItsLength() {
+        Pid p = node.spawn(waitForever());
+        assertThatThrownBy(() -> node.register("n".repeat(Node.MAX_NAME_BYTES + 1), p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a registered name must be at most 1024 UTF-8 bytes, got 1025");
+        assertThatThrownBy(() -> node.register("", p)).hasMessageContaining("blank");
+        node.register("n".repeat(Node.MAX_NAME_BYTES), p);
+        assertThat(node.whereis("n".repeat(Node.MAX_NAME_BYTES))).isEqualTo(p);
+    }
+
+    @Test
     void sendToRegisteredName() {
         String got = InProcess.run(node, self -> {
             self.register("alfred");

@@ -41,6 +41,15 @@ public final class AWLWWMap<K, V> {
     /** The live writes of every key (for {@link AWLWWMapReplica}). */
     Map<K, Map<Dot, Entry<V>>> writes() { return kernel.entries(); }
 
+    /** The latest timestamp of any write here, concurrent ones included (empty: no writes). */
+    public Optional<Timestamp> latestTimestamp() {
+        Timestamp latest = null;
+        for (Map<Dot, Entry<V>> w : kernel.entries().values()) {
+            for (Entry<V> e : w.values()) if (latest == null || e.timestamp().compareTo(latest) > 0) latest = e.timestamp();
+        }
+        return Optional.ofNullable(latest);
+    }
+
     /** The live writes of one key. */
     Map<Dot, Entry<V>> writes(K key) { return kernel.dots(key); }
 

@@ -32,9 +32,13 @@ public final class AWLWWMapReplica<K, V> {
         }
 
         Dot next(String replica) {
+            return new Dot(replica, max(replica) + 1);
+        }
+
+        long max(String replica) {
             long m = vector.getOrDefault(replica, 0L);
             for (Dot d : cloud) if (d.replica().equals(replica) && d.counter() > m) m = d.counter();
-            return new Dot(replica, m + 1);
+            return m;
         }
 
         void join(CausalContext other) {
@@ -60,7 +64,7 @@ public final class AWLWWMapReplica<K, V> {
             }
             for (String r : touched) { // fold cloud dots that now extend the vector
                 long have = vector.getOrDefault(r, 0L);
-                while (cloud.remove(new Dot(r, have + 1))) have++;
+                while (have < Dot.MAX_COUNTER && cloud.remove(new Dot(r, have + 1))) have++;
                 if (have > 0) vector.put(r, have);
             }
         }
@@ -71,7 +75,7 @@ public final class AWLWWMapReplica<K, V> {
             if (d.counter() <= have) return;
             if (d.counter() == have + 1) {
                 have = d.counter();
-                while (cloud.remove(new Dot(d.replica(), have + 1))) have++;
+                while (have < Dot.MAX_COUNTER && cloud.remove(new Dot(d.replica(), have + 1))) have++;
                 vector.put(d.replica(), have);
             } else {
                 cloud.add(d);
@@ -205,6 +209,9 @@ public final class AWLWWMapReplica<K, V> {
         for (Dot d : context.cloud) out.add(d.replica());
         return out;
     }
+
+    /** The highest counter this replica has seen from {@code replica} (0: none). */
+    public long maxCounter(String replica) { return context.max(replica); }
 
     /** Whether this replica has observed {@code dot} (it holds the write, or saw it removed). */
     public boolean hasSeen(Dot dot) { return context.contains(dot); }

@@ -94,7 +94,7 @@ final class ByteReader {
     Dot dot() throws DeltaCodec.Malformed {
         String r = str();
         long c = varlong();
-        if (c < 1) throw new DeltaCodec.Malformed("dot counter " + c);
+        if (c < 1 || c > Dot.MAX_COUNTER) throw new DeltaCodec.Malformed("a dot counter " + c + " out of 1..2^53");
         return new Dot(r, c);
     }
 }

@@ -38,6 +38,9 @@ public final class CausalContext {
 
     /** A context from a vector and a cloud (compacted). */
     static CausalContext from(Map<String, Long> vector, Set<Dot> cloud) {
+        for (Long c : vector.values()) {
+            if (c < 0 || c > Dot.MAX_COUNTER) throw new IllegalArgumentException("a counter out of 0..2^53 in " + vector);
+        }
         Map<String, Long> v = new HashMap<>(vector);
         v.values().removeIf(c -> c == 0);
         return compact(v, new HashSet<>(cloud));
@@ -45,7 +48,9 @@ public final class CausalContext {
 
     /** A context from a version vector alone. */
     public static CausalContext ofVector(Map<String, Long> vector) {
-        for (Long c : vector.values()) if (c < 0) throw new IllegalArgumentException("negative counter in " + vector);
+        for (Long c : vector.values()) {
+            if (c < 0 || c > Dot.MAX_COUNTER) throw new IllegalArgumentException("a counter out of 0..2^53 in " + vector);
+        }
         Map<String, Long> v = new HashMap<>(vector);
         v.values().removeIf(c -> c == 0);
         return new CausalContext(Map.copyOf(v), Set.of());
@@ -119,10 +124,13 @@ public final class CausalContext {
 
     public boolean isEmpty() { return vector.isEmpty() && cloud.isEmpty(); }
 
-    /** How many dots this context holds. */
+    /** How many dots this context holds ({@link Long#MAX_VALUE} if more than that). */
     public long dotCount() {
         long n = cloud.size();
-        for (long c : vector.values()) n += c;
+        for (long c : vector.values()) {
+            n += c;
+            if (n < 0) return Long.MAX_VALUE;
+        }
         return n;
     }
 

@@ -24,8 +24,10 @@ import java.util.Set;
  * item    := 0 (null) | 1 str | 2 zigzag-varint (Integer) | 3 zigzag-varlong (Long) | 4 bytes (Values codec)
  * </pre>
  *
- * Decoding trusts no length, count or index: everything is checked against what remains, and any
- * problem is a {@link Malformed}. Thread-safe if the {@link Values} codec is.
+ * Decoding trusts no length, count, index or counter: lengths and counts are checked against what
+ * remains, counters against {@link Dot#MAX_COUNTER}, timestamps against {@link Timestamp#MAX_MILLIS};
+ * any problem is a {@link Malformed}. Whether a timestamp is too far ahead of this node's clock is
+ * the receiver's check ({@link HybridLogicalClock#admits}). Thread-safe if the {@link Values} codec is.
  */
 public final class DeltaCodec<K, V> {
     private static final int VERSION = 2;
@@ -133,7 +135,7 @@ public final class DeltaCodec<K, V> {
         for (long i = 0; i < n; i++) {
             String r = name(names, in);
             long c = in.varlong();
-            if (c < 0) throw new Malformed("negative counter in a context");
+            if (c < 0 || c > Dot.MAX_COUNTER) throw new Malformed("a context counter " + c + " out of 0..2^53");
             if (vector.put(r, c) != null) throw new Malformed("replica " + r + " twice in a context");
         }
         Set<Dot> cloud = new HashSet<>();
@@ -149,7 +151,8 @@ public final class DeltaCodec<K, V> {
             for (long j = 0; j < w; j++) {
                 Dot d = dot(names, in);
                 long millis = in.varlong(), tick = in.varlong();
-                if (tick < 0) throw new Malformed("negative timestamp counter");
+                if (tick < 0 || tick > Dot.MAX_COUNTER) throw new Malformed("a timestamp counter " + tick + " out of 0..2^53");
+                if (millis < 0 || millis > Timestamp.MAX_MILLIS) throw new Malformed("a timestamp of " + millis + " ms");
                 Timestamp ts = new Timestamp(millis, tick, name(names, in));
                 V value = typed(item(in), valueType, "value");
                 if (dots.put(d, new AWLWWMap.Entry<>(value, ts)) != null) throw new Malformed("dot " + d + " twice");
@@ -173,7 +176,7 @@ public final class DeltaCodec<K, V> {
     private static Dot dot(String[] names, ByteReader in) throws Malformed {
         String r = name(names, in);
         long c = in.varlong();
-        if (c < 1) throw new Malformed("dot counter " + c);
+        if (c < 1 || c > Dot.MAX_COUNTER) throw new Malformed("a dot counter " + c + " out of 1..2^53");
         return new Dot(r, c);
     }
 

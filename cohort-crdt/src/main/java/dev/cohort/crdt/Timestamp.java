@@ -6,13 +6,18 @@ import java.util.Objects;
  * A hybrid logical clock reading: wall-clock milliseconds, a counter for events in the same
  * millisecond (or behind a faster clock seen earlier), and the replica that took it. Totally
  * ordered, so two concurrent writes never tie; and a write made after seeing another is always
- * later than it, whatever the two machines' clocks say.
+ * later than it, whatever the two machines' clocks say. The counter is at most
+ * {@link Dot#MAX_COUNTER}; milliseconds lie between 0 and {@link #MAX_MILLIS} (the year 9999).
  */
 public record Timestamp(long millis, long counter, String replica) implements Comparable<Timestamp> {
     public Timestamp {
         Objects.requireNonNull(replica, "replica");
-        if (counter < 0) throw new IllegalArgumentException("counter must be >= 0");
+        if (counter < 0 || counter > Dot.MAX_COUNTER) throw new IllegalArgumentException("a timestamp counter runs from 0 to 2^53, got " + counter);
+        if (millis < 0 || millis > MAX_MILLIS) throw new IllegalArgumentException("a timestamp's millis run from 0 to " + MAX_MILLIS + ", got " + millis);
     }
+
+    /** The latest millisecond a timestamp may name: the end of the year 9999. */
+    public static final long MAX_MILLIS = 253_402_300_799_999L;
 
     @Override
     public int compareTo(Timestamp o) {

@@ -8,14 +8,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Horde defect 3: its last-writer-wins compares each VM's monotonic clock, whose origin is
  * arbitrary, so the "later" write is simply the one from the node with the bigger clock. Here
- * node b's clock runs an hour behind a's; a write b makes after it has seen a's write still wins
- * on both replicas, because b's hybrid logical clock moved past what it observed.
+ * node b's clock runs 400 ms behind a's (within the clock's maximum offset, 500 ms); a write b
+ * makes after it has seen a's write still wins on both replicas, because b's hybrid logical clock
+ * moved past what it observed. (A clock further off than the maximum offset is refused:
+ * {@link HostileValuesTest}.)
  */
 class HybridClockOrderTest {
 
     @Test
     void aWriteMadeAfterSeeingAnotherWinsEvenFromANodeWhoseClockIsBehind() {
-        AtomicLong wallA = new AtomicLong(10_000_000), wallB = new AtomicLong(10_000_000 - 3_600_000);
+        AtomicLong wallA = new AtomicLong(10_000_000), wallB = new AtomicLong(10_000_000 - 400);
         HybridLogicalClock clockA = new HybridLogicalClock("a", wallA::get), clockB = new HybridLogicalClock("b", wallB::get);
         AWLWWMapReplica<String, String> a = new AWLWWMapReplica<>(), b = new AWLWWMapReplica<>();
 

@@ -32,6 +32,7 @@ final class Replication {
             b.append(first ? "" : ",").append("{\"map\":").append(str(w.title())).append(",\"entries\":").append(s.size())
                     .append(",\"deltas_sent\":").append(s.deltasSent()).append(",\"delta_bytes\":").append(s.deltaBytes())
                     .append(",\"syncs_started\":").append(s.syncsStarted()).append(",\"replica_ids\":").append(s.replicaIds().size())
+                    .append(",\"refused\":").append(s.refused())
                     .append(",\"neighbours\":[");
             boolean firstPeer = true;
             for (Map.Entry<String, ReplicatedMap.PeerStats> e : s.peers().entrySet()) {

@@ -395,6 +395,6 @@ public final class GlobalNames implements NameResolver {
     }
 
     private static void checkName(String name) {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("a global name must not be blank");
+        dev.cohort.process.Node.checkName(name, "a global name");
     }
 }

@@ -1,10 +1,7 @@
 package dev.cohort.crdt.replicator;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -23,33 +20,13 @@ public interface ReplicaStore {
     /** Replaces the saved state. */
     void save(byte[] state) throws IOException;
 
-    /** A store in one file, replaced atomically (written beside it, then moved over it). */
+    /**
+     * A store in one file, replaced atomically and durably: the state is written to a temporary
+     * file beside it, forced to disk, moved over it, and the directory forced, so that after a
+     * crash or power cut the file holds the old state or the new one, whole. Temporary files a
+     * killed process left behind are removed when the state is loaded.
+     */
     static ReplicaStore file(Path path) {
-        return new ReplicaStore() {
-            @Override
-            public Optional<byte[]> load() throws IOException {
-                return Files.exists(path) ? Optional.of(Files.readAllBytes(path)) : Optional.empty();
-            }
-
-            @Override
-            public void save(byte[] state) throws IOException {
-                Path dir = path.toAbsolutePath().getParent();
-                Files.createDirectories(dir);
-                Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-                try {
-                    Files.write(tmp, state);
-                    try {
-                        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-
-            @Override
-            public String toString() { return "ReplicaStore.file(" + path + ")"; }
-        };
+        return new FileReplicaStore(path);
     }
 }

@@ -87,10 +87,12 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
     /**
      * What this replica has done: its id, its size, its Merkle root (equal roots: equal content), the
      * replica ids its context mentions, deltas and their bytes sent, syncs started and the bytes of
-     * sync messages sent, retired ids forgotten, and per neighbour what replication with it looks like.
+     * sync messages sent, retired ids forgotten, messages from other nodes refused (malformed, or
+     * failing a check: a counter of this replica it never reached, a timestamp too far ahead of
+     * this node's clock), and per neighbour what replication with it looks like.
      */
     public record Stats(String replicaId, int size, long merkleRoot, SortedSet<String> replicaIds, long deltasSent, long deltaBytes,
-                        long syncsStarted, long syncBytes, long retiredIds, Map<String, PeerStats> peers) {}
+                        long syncsStarted, long syncBytes, long retiredIds, long refused, Map<String, PeerStats> peers) {}
 
     /**
      * Replication with one neighbour, as this replica sees it.

@@ -92,7 +92,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     private long lastFlush = System.nanoTime() - LINGER.toNanos();
     private boolean dirty;
     private long lastDelta = System.nanoTime() - 3_600_000_000_000L;
-    private long deltasSent, deltaBytes, syncsStarted, syncBytes, retired;
+    private long deltasSent, deltaBytes, syncsStarted, syncBytes, retired, refused;
     private ProcessContext self;
 
     ReplicatorServer(ClusterNode cluster, String serverName, DeltaCodec<K, V> codec, ToLongFunction<K> keyHash,
@@ -107,7 +107,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         this.replicaId = cluster.name() + "/" + cluster.node().creation();
         this.clock = HybridLogicalClock.system(replicaId);
         this.antiEntropy = new AntiEntropy<>(replica, options.merkleDepth(), options.maxSyncKeys(), keyHash, new Random(),
-                this::join);
+                this::joinFromPeer);
     }
 
     @Override
@@ -159,7 +159,11 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                 replay(listener);
                 subscribers.add(listener);
             }
-            default -> { return Next.reply(new IllegalArgumentException("unknown request " + request), state); }
+            case null, default -> {
+                // as gen_server does with a call it does not understand: say so, and live on
+                log.warn("{}: refused an unknown request {}", serverName, request == null ? "null" : request.getClass().getName());
+                return Next.reply(new IllegalArgumentException("unknown request " + request), state);
+            }
         }
         return Next.reply(Boolean.TRUE, state);
     }
@@ -172,7 +176,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                     : new ReplicatedMap.PeerStats(p.lastSync, p.deltasSent, p.deltasSent - p.confirmed, p.inFlight >= 0));
         }
         return new ReplicatedMap.Stats(replicaId, replica.size(), antiEntropy.root(), new TreeSet<>(replica.replicas()), deltasSent, deltaBytes,
-                syncsStarted, syncBytes, retired, out);
+                syncsStarted, syncBytes, retired, refused, out);
     }
 
     /**
@@ -265,9 +269,11 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
             case dev.cohort.cluster.routing.FromNode f when f.message() instanceof byte[] b -> receive(f.node(), b);
             case Membership m -> membership(m);
             case Resync r -> startSync(r.node());
+            case null -> log.warn("{}: dropped a null message", serverName);
             default -> {
                 if (message == FLUSH) flush();
                 else if (message == TICK) tick();
+                else log.warn("{}: dropped an unknown message {}", serverName, message.getClass().getName());
             }
         }
         return Next.noReply(state);
@@ -302,15 +308,17 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         try {
             switch (m.kind()) {
                 case DELTA -> {
-                    join(codec.decode(m.body()));
+                    joinFromPeer(codec.decode(m.body()));
                     lastDelta = System.nanoTime();
                 }
                 case SYNC -> sync(node, syncCodec.decode(m.body()));
                 case RETIRED -> retiredBy(m.body(), node);
             }
-        } catch (DeltaCodec.Malformed e) {
-            log.warn("{}: dropped a malformed {} from {}: {}", serverName, m.kind(), m.sender(), e.getMessage());
+        } catch (DeltaCodec.Malformed | Refused e) {
+            refused++;
+            log.warn("{}: dropped a {} from {}: {} ({} refused so far)", serverName, m.kind(), m.sender(), e.getMessage(), refused);
         } catch (RuntimeException e) {
+            refused++;
             log.warn("{}: dropped a {} from {} that failed: {}", serverName, m.kind(), m.sender(), e.toString());
         }
     }
@@ -367,8 +375,34 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         self.send(Address.remote(serverName, node), bytes);
     }
 
+    /** A delta or sync message from another node that fails a check: dropped whole, the replica unchanged. */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) { super(message, null, false, false); }
+    }
+
+    /**
+     * Joins a delta from another node after checking what no decoder can: that it claims no dot of
+     * this replica beyond those this replica made (a context at 2^53 for this id would make every
+     * later local write fail), and that none of its writes is stamped more than the clock's maximum
+     * offset ahead of this node's wall clock (it would win every later race). A refused delta
+     * changes nothing; anti-entropy offers its writes again, and once this node's clock has caught
+     * up with a timestamp it is taken.
+     */
+    private void joinFromPeer(AWLWWMap<K, V> delta) {
+        long claimed = delta.context().max(replicaId);
+        if (claimed > replica.maxCounter(replicaId)) {
+            throw new Refused("it claims write " + claimed + " of this replica, which has made " + replica.maxCounter(replicaId));
+        }
+        Optional<dev.cohort.crdt.Timestamp> latest = delta.latestTimestamp();
+        if (latest.isPresent() && !clock.admits(latest.get())) {
+            throw new Refused("a write stamped " + (latest.get().millis() - System.currentTimeMillis())
+                    + " ms ahead of this node's clock (the maximum offset is " + clock.maxOffset().toMillis() + " ms)");
+        }
+        join(delta);
+    }
+
     private void join(AWLWWMap<K, V> delta) {
-        for (K k : delta.keys()) delta.entry(k).ifPresent(x -> clock.observe(x.timestamp()));
+        delta.latestTimestamp().ifPresent(clock::observe);
         replica.join(delta, subscribers.isEmpty() ? null : this::publish);
         dirty = true;
     }

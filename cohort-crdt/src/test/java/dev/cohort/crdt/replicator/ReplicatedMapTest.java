@@ -160,6 +160,34 @@ class ReplicatedMapTest {
         assertThat(late).containsExactly(new AWLWWMapReplica.Change<>("alfred", java.util.Optional.empty(), java.util.Optional.of(7)));
     }
 
+    /**
+     * A member holding the cookie sends deltas that decode but would poison the replica: a context
+     * at 2^53 for the receiver's own replica id (every later local put would fail), a write stamped
+     * an hour ahead (it would win every later race and drag the clock along), counters near 2^63.
+     * Each is dropped whole and counted; the map goes on taking and replicating writes, and the
+     * future write is never taken.
+     */
+    @Test
+    void hostileDeltasFromAMemberAreRefusedWholeAndTheMapGoesOn() throws Exception {
+        cluster(2, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100)));
+        String victim = maps.get(0).stats().replicaId();
+        String attacker = maps.get(1).stats().replicaId();
+        dev.cohort.process.Address to = dev.cohort.process.Address.remote("cohort.crdt.sessions", nodes.get(0).name());
+        List<byte[]> hostile = List.of(
+                dev.cohort.crdt.HostileDeltas.contextOnly(new String[] {victim}, new long[] {dev.cohort.crdt.Dot.MAX_COUNTER}),
+                dev.cohort.crdt.HostileDeltas.oneWrite(attacker, System.currentTimeMillis() + 3_600_000, 0, "from-the-future", 66),
+                dev.cohort.crdt.HostileDeltas.contextOnly(new String[] {"x", "y"}, new long[] {Long.MAX_VALUE, 1}));
+        for (byte[] delta : hostile) {
+            nodes.get(1).node().send(to, new ReplicationMessage(ReplicationMessage.Kind.DELTA, attacker, delta).encode());
+        }
+        await().atMost(WAIT).until(() -> maps.get(0).stats().refused() == hostile.size());
+        maps.get(0).put("after", 1);
+        maps.get(1).put("other", 2);
+        await().atMost(WAIT).until(() -> maps.stream().allMatch(m -> m.toMap().equals(Map.of("after", 1, "other", 2))));
+        assertThat(maps.get(0).get("from-the-future")).isEmpty();
+        assertThat(maps.get(0).stats().refused()).isEqualTo(hostile.size());
+    }
+
     @Test
     void antiEntropyRepairsWhatDeltasMissedInBoundedSlicesWithoutLosingAKey() throws Exception {
         cluster(3, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100)).withMaxSyncKeys(200));

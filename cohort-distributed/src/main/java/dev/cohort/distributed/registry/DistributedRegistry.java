@@ -51,6 +51,9 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
         this.meta = meta;
     }
 
+    /** The largest key, in bytes as the registry encodes it (a String: its UTF-8); a longer one is refused at {@link #register}. */
+    public static final int MAX_KEY_BYTES = 1024;
+
     /**
      * Starts this node's part of registry {@code name}. Values registered with keys travel through
      * {@code serializer} (their classes must be on its allow-list), as do keys other than Strings,
@@ -97,10 +100,11 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
      * null). Registering a key again for its holder replaces the value.
      *
      * @throws AlreadyRegistered if another process holds the key
-     * @throws IllegalArgumentException if {@code pid} is not a live process of this node
+     * @throws IllegalArgumentException if {@code pid} is not a live process of this node, or the key is over {@link #MAX_KEY_BYTES}
      */
     public void register(Object key, Pid pid, Object value) {
-        Object r = core.call(new RegistryServer.Register(Objects.requireNonNull(key, "key"), pid, value));
+        core.checkKey(key, "a registry key");
+        Object r = core.call(new RegistryServer.Register(key, pid, value));
         if (r instanceof Pid holder) throw new AlreadyRegistered(key, holder);
     }
 

@@ -70,7 +70,8 @@ public final class ProcessGroups implements AutoCloseable {
 
     /** Adds {@code pid}, a live process of this node, to {@code group} with {@code value} (may be null); joining again replaces the value. */
     public void join(Object group, Pid pid, Object value) {
-        core.call(new RegistryServer.Register(new Member(Objects.requireNonNull(group, "group"), pid).key(), pid, value));
+        core.checkKey(group, "a group");
+        core.call(new RegistryServer.Register(new Member(group, pid).key(), pid, value));
     }
 
     public void join(Object group, Pid pid) { join(group, pid, null); }

@@ -71,6 +71,20 @@ final class RegistryCore {
     }
 
     /** Asks this node's server; rethrows what it answers as an exception. */
+    /**
+     * Checks a key (or group) before it enters the replicated map: at most
+     * {@link DistributedRegistry#MAX_KEY_BYTES} bytes as the map encodes it (a String: its UTF-8).
+     */
+    void checkKey(Object key, String what) {
+        java.util.Objects.requireNonNull(key, what);
+        int bytes = key instanceof String s ? (s.length() * 3 <= DistributedRegistry.MAX_KEY_BYTES ? 0
+                : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length) : codec.encode(key).length - 1;
+        if (bytes > DistributedRegistry.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException(what + " must be at most " + DistributedRegistry.MAX_KEY_BYTES
+                    + " bytes encoded, got " + bytes + " (a " + key.getClass().getName() + ")");
+        }
+    }
+
     Object call(Object request) {
         Object r = cluster.node().call(server, request, CALL);
         if (r instanceof RuntimeException e) throw e;

@@ -80,7 +80,7 @@ final class RegistryServer implements GenServer<Void> {
                 yield Next.reply(null, state);
             }
             case byte[] remote -> Next.reply(remote(remote), state);
-            default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
+            case null, default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
         };
     }
 
@@ -167,7 +167,7 @@ final class RegistryServer implements GenServer<Void> {
                 if (!gone.isEmpty()) map.removeAll(gone);
             }
             case LostKey l -> lost(l);
-            default -> { }
+            case null, default -> { }
         }
         return Next.noReply(state);
     }

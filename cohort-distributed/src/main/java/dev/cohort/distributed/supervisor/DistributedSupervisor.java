@@ -122,10 +122,11 @@ public final class DistributedSupervisor implements AutoCloseable {
      *
      * @throws IllegalStateException if the id exists, the strategy refuses (no quorum), the
      *         member refuses (leaving, at its maximum) or the start fails
+     * @throws IllegalArgumentException if the id is blank or longer than {@link dev.cohort.process.Node#MAX_NAME_BYTES} UTF-8 bytes
      * @throws CallException if the chosen member does not answer in time
      */
     public Pid startChild(String id, String factory, Object arg) {
-        Objects.requireNonNull(id, "id");
+        dev.cohort.process.Node.checkName(id, "a child id");
         checkOpen();
         if (!core.factories.containsKey(factory)) throw new IllegalArgumentException("no child factory " + factory + " is defined on " + core.me);
         byte[] argBytes = arg == null ? new byte[0] : core.serializer.serialize(arg);
@@ -347,7 +348,7 @@ public final class DistributedSupervisor implements AutoCloseable {
 
         /** Defines how children named {@code factory} are made; every member must define the same factories. */
         public Builder define(String factory, Function<Object, ChildSpec> make) {
-            if (factory == null || factory.isEmpty()) throw new IllegalArgumentException("a factory needs a name");
+            dev.cohort.process.Node.checkName(factory, "a factory name");
             factories.put(factory, Objects.requireNonNull(make, "make"));
             return this;
         }

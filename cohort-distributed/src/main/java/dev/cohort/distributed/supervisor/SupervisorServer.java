@@ -103,7 +103,7 @@ final class SupervisorServer implements GenServer<Void> {
             case Query q -> Next.reply(q == Query.WHICH ? which() : local.size(), state);
             case Leave l -> Next.reply(leave(), state);
             case byte[] remote -> Next.reply(remote(remote), state);
-            default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
+            case null, default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
         };
     }
 
@@ -209,7 +209,7 @@ final class SupervisorServer implements GenServer<Void> {
                 settleEverything();
                 self.sendAfter(self.self(), new Tick(), TICK);
             }
-            default -> { }
+            case null, default -> { }
         }
         return Next.noReply(state);
     }

@@ -63,6 +63,10 @@ class DistributedRegistryTest {
                 .isInstanceOf(AlreadyRegistered.class).hasMessageContaining(batman.toString());
         assertThatThrownBy(() -> registries.get(1).register("robin", batman))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own node");
+        assertThatThrownBy(() -> registries.get(0).register("k".repeat(DistributedRegistry.MAX_KEY_BYTES + 1), idle(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a registry key must be at most 1024 bytes");
+        assertThatThrownBy(() -> registries.get(0).register(java.util.List.of("k".repeat(2000)), idle(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.util");
         nodes.get(0).node().exit(batman, ExitReason.KILL);
         await().atMost(WAIT).until(() -> registries.stream().allMatch(r -> r.whereis("batman") == null));
         assertThat(seenOn2).anyMatch(e -> e instanceof RegistryEvent.Registered r && r.registration().pid().equals(batman));

@@ -80,6 +80,12 @@ class DistributedSupervisorTest {
                 .containsExactlyInAnyOrder("c0", "c1", "c2", "c3", "c4");
         assertThatThrownBy(() -> on(0).startChild("c0", "idle", "c0")).isInstanceOf(IllegalStateException.class).hasMessageContaining("already exists");
         assertThatThrownBy(() -> on(0).startChild("x", "nope", "x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no child factory nope");
+        // a 64 KB id once made the codec's writeUTF throw and poisoned flush, save and sync of the whole map
+        assertThatThrownBy(() -> on(0).startChild("x".repeat(65_536), "idle", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a child id must be at most 1024 UTF-8 bytes, got 65536");
+        assertThatThrownBy(() -> on(0).startChild("é".repeat(513), "idle", "x")).hasMessageContaining("got 1026");
+        assertThatThrownBy(() -> on(0).startChild(" ", "idle", "x")).hasMessageContaining("blank");
+        assertThat(on(0).startChild("y".repeat(1024), "idle", "longest").node()).isNotNull();
     }
 
     @Test

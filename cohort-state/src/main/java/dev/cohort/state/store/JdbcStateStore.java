@@ -70,6 +70,19 @@ public final class JdbcStateStore implements StateStore {
         config.setMinimumIdle(1);
         config.setConnectionTimeout(Math.max(250, Math.min(5_000, retryFor.toMillis())));
         config.setInitializationFailTimeout(-1); // unreachable at start: the first call retries, then says so
+        if (dialect == Dialect.POSTGRESQL) {
+            // a server or link that stops answering must end as an error, never block a caller for
+            // ever: connect, log-in and socket reads are bounded, and each statement is bounded on
+            // the server too (the driver's socket timeout is the backstop if the server is gone)
+            long statementMs = b.statementTimeout != null ? b.statementTimeout.toMillis() : Math.min(5_000, retryFor.toMillis());
+            int connectS = (int) Math.max(1, (config.getConnectionTimeout() + 999) / 1000);
+            config.addDataSourceProperty("connectTimeout", String.valueOf(connectS));
+            config.addDataSourceProperty("loginTimeout", String.valueOf(connectS));
+            config.addDataSourceProperty("socketTimeout", String.valueOf((statementMs + 999) / 1000 + 2));
+            config.addDataSourceProperty("options", "-c statement_timeout=" + statementMs);
+            config.addDataSourceProperty("tcpKeepAlive", "true");
+            config.setValidationTimeout(Math.max(250, Math.min(config.getConnectionTimeout(), 5_000)));
+        }
         if (dialect == Dialect.SQLITE) {
             config.addDataSourceProperty("journal_mode", "WAL");
             config.addDataSourceProperty("synchronous", b.sqliteSynchronous);
@@ -220,7 +233,7 @@ public final class JdbcStateStore implements StateStore {
         if (e instanceof java.sql.SQLTransientConnectionException && e.getCause() instanceof SQLException cause) return transient_(cause);
         if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) return true;
         String state = e.getSQLState();
-        if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01"))) return true;
+        if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("57014") || state.equals("40001") || state.equals("40P01"))) return true;
         String m = String.valueOf(e.getMessage());
         return m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || m.contains("I/O error occurred while sending")
                 || (e.getCause() instanceof java.io.IOException);
@@ -234,6 +247,7 @@ public final class JdbcStateStore implements StateStore {
         private String table = "cohort_state";
         private int poolSize;
         private Duration retryFor = Duration.ofSeconds(10);
+        private Duration statementTimeout;
         private String sqliteSynchronous = "FULL";
 
         private Builder(Dialect dialect, String url) {
@@ -270,6 +284,19 @@ public final class JdbcStateStore implements StateStore {
         public Builder retryFor(Duration d) {
             if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("retryFor must be positive, got " + d);
             this.retryFor = d;
+            return this;
+        }
+
+        /**
+         * PostgreSQL: how long one statement may run (the server's {@code statement_timeout});
+         * reads of a connection that stops answering fail 2 s after it. Default: {@code retryFor},
+         * at most 5 s. A timed-out statement counts as a transient failure and is retried within
+         * {@code retryFor}, so a blackholed connection ends as {@link StoreUnavailableException}
+         * after about {@code retryFor} plus this plus 2 s.
+         */
+        public Builder statementTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("statementTimeout must be positive, got " + d);
+            this.statementTimeout = d;
             return this;
         }
 

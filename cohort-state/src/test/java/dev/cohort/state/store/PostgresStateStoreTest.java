@@ -57,4 +57,30 @@ class PostgresStateStoreTest extends StateStoreContract {
             own.close();
         }
     }
+
+    /**
+     * The link to the server stops forwarding (a blackholed connection: no reset, no answer). With
+     * no socket or statement timeout a durable server would block for ever; here the call ends as
+     * {@link StoreUnavailableException} within {@code retryFor} plus a few seconds.
+     */
+    @Test
+    void aBlackholedConnectionEndsAsStoreUnavailableNotAHang() throws Exception {
+        try (BlackholeProxy proxy = new BlackholeProxy(SharedPostgres.get().port())) {
+            StateStore s = JdbcStateStore.builder(JdbcStateStore.Dialect.POSTGRESQL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres")
+                    .credentials("postgres", "").table(SharedPostgres.freshTable()).retryFor(Duration.ofSeconds(2))
+                    .statementTimeout(Duration.ofSeconds(1)).build();
+            try {
+                long e = s.acquire("k").epoch();
+                s.write("k", e, text("before"));
+                proxy.blackhole();
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> s.write("k", e, text("lost")))
+                        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("write k");
+                // retryFor 2 s + statement 1 s + socket margin 2 s, with slack for a loaded machine: a bound on a hang, not a timing
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+            } finally {
+                s.close();
+            }
+        }
+    }
 }
