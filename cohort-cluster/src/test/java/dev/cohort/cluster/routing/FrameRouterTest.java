@@ -201,6 +201,33 @@ class FrameRouterTest {
         assertThat(gotham.isAlive(sink)).isTrue();
     }
 
+    /**
+     * A member sends a serialized {@code null} (one byte) as a message, a cast, a named message and
+     * a call request: it once crashed a replicator and a user GenServer with a NullPointerException.
+     * Null is refused at decode, as at a local send; the server lives and answers.
+     */
+    @Test
+    void aNullFromAMemberIsRefusedAtDecodeAndTheServerLives() throws Exception {
+        Pid server = counter(metropolis);
+        metropolis.register("counter", server);
+        Pid caller = gotham.spawn(p -> p.receive());
+        byte[] nul = serializer.serialize(null);
+        byte[] named = new byte[nul.length + 1];
+        System.arraycopy(nul, 0, named, 1, nul.length);
+        dev.cohort.cluster.wire.FrameCodec codec = new dev.cohort.cluster.wire.FrameCodec(serializer);
+        for (dev.cohort.cluster.wire.Frame f : List.of(
+                new dev.cohort.cluster.wire.Frame.Send(server, nul),
+                new dev.cohort.cluster.wire.Frame.Cast(server, nul),
+                new dev.cohort.cluster.wire.Frame.SendNamed("counter", named),
+                new dev.cohort.cluster.wire.Frame.Call(server, caller, new dev.cohort.process.Ref(caller.node(), caller.creation(), 1), nul),
+                new dev.cohort.cluster.wire.Frame.CallNamed("counter", caller, new dev.cohort.process.Ref(caller.node(), caller.creation(), 2), nul))) {
+            net.inject("gotham@127.0.0.1", "metropolis@127.0.0.1", codec.encode(f));
+        }
+        Object answer = in(gotham, self -> self.call(server, "next", Duration.ofSeconds(30)));
+        assertThat(answer).isEqualTo(1); // the first request to arrive
+        assertThat(metropolis.isAlive(server)).isTrue();
+    }
+
     @Test
     void namesOnAnotherNodeAreResolvedThere() throws Exception {
         Pid c = counter(metropolis);
