@@ -62,6 +62,7 @@ public final class ForySerializer implements Serializer {
                 .buildThreadSafeForyPool(1, Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
         // Registration order fixes the wire ids, so every node must allow the same classes in the same order.
         for (Class<?> c : classes) fory.register(c);
+        BoundedCollections.register(fory); // no declared size beyond the bytes that follow it
     }
 
     /** A builder with nothing but the JDK's basic types allowed. */
@@ -85,7 +86,10 @@ public final class ForySerializer implements Serializer {
         try {
             return fory.deserialize(bytes);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
-            throw new FrameException("undecodable payload of " + bytes.length + " bytes: " + e, e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            throw new FrameException("undecodable payload of " + bytes.length + " bytes: " + e
+                    + (root != e ? " (" + root + ")" : ""), e);
         }
     }
 
