@@ -55,6 +55,7 @@ public final class ClusterNode implements AutoCloseable {
             this.transport = new JGroupsTransport(
                     new JGroupsTransport.Settings(b.name, host, b.port, b.discovery, b.cookie, b.encryptionSecret, b.tls),
                     this::onFrame, this::onNodeUp, this::onNodeDown);
+            transport.requireRegistrations(b.serializer.registrations());
             this.router = new FrameRouter(node, b.serializer, transport);
             node.attach(router);
             this.global = new GlobalNames(router, b.globalTimeout);

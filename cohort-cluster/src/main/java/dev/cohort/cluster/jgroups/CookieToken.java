@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -47,6 +48,9 @@ public final class CookieToken extends AuthToken {
     // what a received token carried
     private long msb, lsb, time;
     private byte[] nonce = new byte[0], mac = new byte[0];
+    /** This node's serializer registrations (set before connecting); a received token's, after readFrom. */
+    private volatile List<String> registrations = List.of();
+    static final int MAX_REGISTRATIONS = 4096, MAX_REGISTRATION_BYTES = 1024;
 
     /** For JGroups, which builds the remote side's token reflectively. */
     public CookieToken() {
@@ -70,8 +74,23 @@ public final class CookieToken extends AuthToken {
     @Override
     public String getName() { return CookieToken.class.getName(); }
 
+    /** The serializer registrations this node presents, and requires of a joiner. */
+    void registrations(List<String> names) {
+        if (names.size() > MAX_REGISTRATIONS) throw new IllegalArgumentException("more than " + MAX_REGISTRATIONS + " registered classes");
+        for (String n : names) {
+            if (n.isEmpty() || n.getBytes(StandardCharsets.UTF_8).length > MAX_REGISTRATION_BYTES) {
+                throw new IllegalArgumentException("a registered class name of 1.." + MAX_REGISTRATION_BYTES + " bytes, got " + n);
+            }
+        }
+        this.registrations = List.copyOf(names);
+    }
+
     @Override
-    public int size() { return 8 + 8 + 8 + 1 + NONCE + 1 + MAC; }
+    public int size() {
+        int n = 8 + 8 + 8 + 1 + NONCE + 1 + MAC + 2;
+        for (String r : registrations) n += 2 + r.getBytes(StandardCharsets.UTF_8).length;
+        return n;
+    }
 
     @Override
     public boolean authenticate(AuthToken token, Message msg) {
@@ -89,7 +108,7 @@ public final class CookieToken extends AuthToken {
         if (!(src instanceof UUID u) || u.getMostSignificantBits() != t.msb || u.getLeastSignificantBits() != t.lsb) {
             return "its token was made for another address (a replayed join)";
         }
-        if (!MessageDigest.isEqual(mac(t.msb, t.lsb, t.time, t.nonce), t.mac)) return "it presented another cookie";
+        if (!MessageDigest.isEqual(mac(t.msb, t.lsb, t.time, t.nonce, t.registrations), t.mac)) return "it presented another cookie";
         long now = System.currentTimeMillis();
         if (Math.abs(now - t.time) > SealedTcp.MAX_SKEW_MS) {
             return "its token is " + (now - t.time) + " ms from this node's clock (a replayed join, or clocks more than " + SealedTcp.MAX_SKEW_MS + " ms apart)";
@@ -97,6 +116,7 @@ public final class CookieToken extends AuthToken {
         if (seenNonces.size() >= MAX_REMEMBERED) seenNonces.values().removeIf(at -> now - at > 2 * SealedTcp.MAX_SKEW_MS);
         if (seenNonces.size() >= MAX_REMEMBERED) return "too many joins at once; try again";
         if (seenNonces.putIfAbsent(ByteBuffer.wrap(t.nonce), now) != null) return "its token was used before (a replayed join)";
+        if (!t.registrations.equals(registrations)) return registrationsDiffer(registrations, t.registrations);
         if (join) {
             String name = names.apply(src);
             View v = view.get();
@@ -111,13 +131,39 @@ public final class CookieToken extends AuthToken {
         return null;
     }
 
-    private byte[] mac(long msb, long lsb, long time, byte[] nonce) {
+    /** Says how two nodes' serializer registrations differ: which classes one has and the other lacks, or where the order parts. */
+    static String registrationsDiffer(List<String> here, List<String> there) {
+        List<String> onlyHere = new java.util.ArrayList<>(here), onlyThere = new java.util.ArrayList<>(there);
+        onlyHere.removeAll(new java.util.HashSet<>(there));
+        onlyThere.removeAll(new java.util.HashSet<>(here));
+        StringBuilder why = new StringBuilder("its serializer registers other classes than this node's (wire ids follow the allow-list, so a mismatch would decode one class as another):");
+        if (!onlyThere.isEmpty()) why.append(" only it allows ").append(limit(onlyThere)).append(';');
+        if (!onlyHere.isEmpty()) why.append(" only this node allows ").append(limit(onlyHere)).append(';');
+        if (onlyHere.isEmpty() && onlyThere.isEmpty()) {
+            int i = 0;
+            while (i < here.size() && here.get(i).equals(there.get(i))) i++;
+            why.append(" the same classes in another order, first at position ").append(i).append(": ")
+                    .append(here.get(i)).append(" here, ").append(there.get(i)).append(" there;");
+        }
+        return why.append(" give every node the same ForySerializer.builder().allow(...) in the same order").toString();
+    }
+
+    private static String limit(List<String> names) {
+        return names.size() <= 5 ? names.toString() : names.subList(0, 5) + " and " + (names.size() - 5) + " more";
+    }
+
+    private byte[] mac(long msb, long lsb, long time, byte[] nonce, List<String> regs) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(key, "HmacSHA256"));
             m.update(CONTEXT);
             m.update(ByteBuffer.allocate(24).putLong(msb).putLong(lsb).putLong(time).array());
             m.update(nonce);
+            for (String r : regs) {
+                byte[] b = r.getBytes(StandardCharsets.UTF_8);
+                m.update(ByteBuffer.allocate(4).putInt(b.length).array());
+                m.update(b);
+            }
             return m.doFinal();
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
@@ -144,9 +190,12 @@ public final class CookieToken extends AuthToken {
         out.writeLong(now);
         out.writeByte(NONCE);
         out.write(n);
-        byte[] mac = key == null ? new byte[MAC] : mac(m, l, now, n);
+        List<String> regs = registrations;
+        byte[] mac = key == null ? new byte[MAC] : mac(m, l, now, n, regs);
         out.writeByte(MAC);
         out.write(mac);
+        out.writeShort(regs.size());
+        for (String r : regs) out.writeUTF(r);
     }
 
     @Override
@@ -162,5 +211,14 @@ public final class CookieToken extends AuthToken {
         if (m != MAC) throw new IOException("bad cookie token length " + m);
         mac = new byte[m];
         in.readFully(mac);
+        int count = in.readUnsignedShort();
+        if (count > MAX_REGISTRATIONS) throw new IOException("a cookie token with " + count + " registrations");
+        List<String> regs = new java.util.ArrayList<>(Math.min(count, 64));
+        for (int i = 0; i < count; i++) {
+            String r = in.readUTF(); // at most 64 KB, inside a message whose length TCP's max_length bounds
+            if (r.isEmpty() || r.length() > MAX_REGISTRATION_BYTES) throw new IOException("a registration name of " + r.length() + " characters");
+            regs.add(r);
+        }
+        registrations = List.copyOf(regs);
     }
 }

@@ -130,6 +130,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder fromNonMembers = new java.util.concurrent.atomic.LongAdder();
     private final RateLimitedLog nonMemberLog = new RateLimitedLog(60_000);
     private final EarlyFrames early = new EarlyFrames();
+    private CookieToken joinToken;
     private final DISCARD discard = new DISCARD();
     private final Map<String, Outbox> members = new ConcurrentHashMap<>();
     private final SuspectWatch suspects = new SuspectWatch();
@@ -174,7 +175,8 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         }
         Protocol ping = settings.discovery().protocol(new InetSocketAddress(bind, settings.port()));
         tcp.dispatchThrough(new MemberGate(ping.getId(), this::dropNonMember));
-        AUTH auth = new CohortAuth(new CookieToken(java.util.Arrays.copyOfRange(keys, 32, 64), () -> lastView, this::nameOf));
+        joinToken = new CookieToken(java.util.Arrays.copyOfRange(keys, 32, 64), () -> lastView, this::nameOf);
+        AUTH auth = new CohortAuth(joinToken);
         List<Protocol> stack = new java.util.ArrayList<>();
         stack.add(tcp);
         stack.add(discard);
@@ -203,6 +205,13 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             @Override public void viewAccepted(View view) { onView(view); }
         });
     }
+
+    /**
+     * The serializer registrations this node presents when it joins and requires of every node
+     * that joins or merges with it ({@link dev.cohort.cluster.wire.Serializer#registrations}). Call
+     * before {@link #connect}.
+     */
+    public void requireRegistrations(List<String> names) { joinToken.registrations(names); }
 
     /**
      * Joins the cluster; returns once this node is in a view (alone, if no seed answered).

@@ -72,6 +72,9 @@ public final class ForySerializer implements Serializer {
     public List<Class<?>> allowed() { return allowed; }
 
     @Override
+    public List<String> registrations() { return allowed.stream().map(Class::getName).toList(); }
+
+    @Override
     public byte[] serialize(Object value) {
         try {
             return fory.serialize(value);

@@ -11,4 +11,11 @@ public interface Serializer {
 
     /** Decodes bytes made by {@link #serialize} on another node. */
     Object deserialize(byte[] bytes) throws FrameException;
+
+    /**
+     * The types this serializer registers, in the order that fixes their wire ids (none: it has no
+     * such order). A node refuses to let a peer join whose list differs, naming the difference:
+     * otherwise one node's class could silently decode as another's.
+     */
+    default java.util.List<String> registrations() { return java.util.List.of(); }
 }

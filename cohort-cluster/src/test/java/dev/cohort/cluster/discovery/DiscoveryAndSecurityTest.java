@@ -91,6 +91,31 @@ class DiscoveryAndSecurityTest {
                 && !a.connectedNodes().contains("eve@127.0.0.1"));
     }
 
+    record Only(String x) {}
+    record Other(String y) {}
+
+    /**
+     * Fory's wire ids follow the allow-list's order, so two nodes with different lists would
+     * silently decode one class as another. A joiner whose list differs is refused, and both sides
+     * say which classes differ.
+     */
+    @Test
+    void aNodeWhoseSerializerAllowsOtherClassesIsRefusedWithTheDifferenceNamed() throws Exception {
+        int p1 = Ports.free(), p2 = Ports.free();
+        ClusterNode a = start(ClusterNode.builder().name("a@127.0.0.1").port(p1).cookie("c")
+                .serializer(dev.cohort.cluster.wire.ForySerializer.builder().allow(Only.class).build())
+                .discovery(Discovery.staticHosts(seeds(p2))));
+        assertThatThrownBy(() -> start(ClusterNode.builder().name("b@127.0.0.1").port(p2).cookie("c")
+                .serializer(dev.cohort.cluster.wire.ForySerializer.builder().allow(Other.class).build())
+                .discovery(Discovery.staticHosts(seeds(p1)))))
+                .isInstanceOf(SecurityException.class).hasMessageContaining("registers other classes")
+                .hasMessageContaining(Only.class.getName()).hasMessageContaining(Other.class.getName());
+        ClusterNode same = start(ClusterNode.builder().name("c@127.0.0.1").port(p2).cookie("c")
+                .serializer(dev.cohort.cluster.wire.ForySerializer.builder().allow(Only.class).build())
+                .discovery(Discovery.staticHosts(seeds(p1))));
+        await().atMost(JOIN).until(() -> a.connectedNodes().contains("c@127.0.0.1") && same.connectedNodes().contains("a@127.0.0.1"));
+    }
+
     @Test
     void encryptedNodesTalkAndANodeWithAnotherSecretNeverJoins() throws Exception {
         int p1 = Ports.free(), p2 = Ports.free(), p3 = Ports.free();

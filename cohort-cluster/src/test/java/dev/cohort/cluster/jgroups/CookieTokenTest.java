@@ -80,4 +80,12 @@ class CookieTokenTest {
         assertThat(check.refusal(sent(KEY, impostor, System.currentTimeMillis()), from(impostor), true)).isNull();
         assertThat(List.of(names.get(impostor))).containsExactly("gotham@h");
     }
+
+    @Test
+    void differingRegistrationsAreNamedBySideOrByPosition() {
+        org.assertj.core.api.Assertions.assertThat(CookieToken.registrationsDiffer(java.util.List.of("x", "y"), java.util.List.of("y", "x")))
+                .contains("the same classes in another order, first at position 0: x here, y there");
+        org.assertj.core.api.Assertions.assertThat(CookieToken.registrationsDiffer(java.util.List.of("a", "b"), java.util.List.of("a", "c")))
+                .contains("only it allows [c]").contains("only this node allows [b]");
+    }
 }
