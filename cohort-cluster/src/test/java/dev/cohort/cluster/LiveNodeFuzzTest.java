@@ -45,6 +45,7 @@ class LiveNodeFuzzTest {
                     (from, bytes) -> router[0].onFrame(from, bytes), up -> {}, down -> router[0].nodeDown(down))) {
                 router[0] = new FrameRouter(attacker, serializer, transport);
                 attacker.attach(router[0]);
+                transport.requireRegistrations(serializer.registrations());
                 transport.connect();
                 await().atMost(Duration.ofSeconds(60)).until(() -> transport.isConnected(target));
                 metropolis.awaitLine(l -> l.equals("READY"), Duration.ofSeconds(60)); // its fixtures are registered

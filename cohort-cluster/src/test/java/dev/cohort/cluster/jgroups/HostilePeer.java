@@ -286,6 +286,7 @@ public final class HostilePeer {
     private String refusedJoin(String name, String cookie) {
         try (JGroupsTransport t = new JGroupsTransport(new JGroupsTransport.Settings(name, "127.0.0.1", freePort(),
                 List.of(new InetSocketAddress("127.0.0.1", victimPort)), cookie), (f, b) -> { }, u -> { }, d -> { })) {
+            t.requireRegistrations(serializer.registrations()); // refused for the case tried, not for its allow-list
             t.connect();
             return "JOINED (" + t.connectedNodes() + ")";
         } catch (SecurityException e) {
@@ -390,6 +391,7 @@ public final class HostilePeer {
         witness.sealing().tap = (dest, sealed) -> {
             if (captured.size() < 200) captured.add(sealed);
         };
+        witness.requireRegistrations(serializer.registrations());
         witness.connect();
         await(() -> witness.isConnected(VICTIM), "the witness to join the victim");
     }
