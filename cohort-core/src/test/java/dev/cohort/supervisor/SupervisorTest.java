@@ -158,13 +158,17 @@ class SupervisorTest {
     }
 
     @Test
-    void shutdownTimeoutEscalatesToKill() {
+    void shutdownTimeoutEscalatesToKill() throws InterruptedException {
+        java.util.concurrent.Semaphore trapping = new java.util.concurrent.Semaphore(0);
         ChildSpec stubborn = ChildSpec.worker("stubborn", sup -> sup.spawnLink(self -> {
             self.trapExit(true);
+            trapping.release();
             self.receive(m -> false); // ignores the shutdown signal
         })).withShutdown(Shutdown.timeout(Duration.ofMillis(100)));
         Pid sup = start(Strategy.ONE_FOR_ONE, stubborn);
         Pid child = child(sup, "stubborn");
+        // a shutdown that arrives before the child traps exits ends it at once, with reason shutdown
+        assertThat(trapping.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         InProcess.run(node, self -> {
             Ref ref = self.monitor(child);
             assertThat(Supervisor.terminateChild(self, sup, "stubborn")).isTrue();
