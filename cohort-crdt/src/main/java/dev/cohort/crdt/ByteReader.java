@@ -90,11 +90,4 @@ final class ByteReader {
             throw new DeltaCodec.Malformed("invalid UTF-8 in a string", e);
         }
     }
-
-    Dot dot() throws DeltaCodec.Malformed {
-        String r = str();
-        long c = varlong();
-        if (c < 1 || c > Dot.MAX_COUNTER) throw new DeltaCodec.Malformed("a dot counter " + c + " out of 1..2^53");
-        return new Dot(r, c);
-    }
 }

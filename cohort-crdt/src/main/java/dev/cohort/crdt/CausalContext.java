@@ -38,19 +38,21 @@ public final class CausalContext {
 
     /** A context from a vector and a cloud (compacted). */
     static CausalContext from(Map<String, Long> vector, Set<Dot> cloud) {
-        for (Long c : vector.values()) {
-            if (c < 0 || c > Dot.MAX_COUNTER) throw new IllegalArgumentException("a counter out of 0..2^53 in " + vector);
-        }
+        checkCounters(vector);
         Map<String, Long> v = new HashMap<>(vector);
         v.values().removeIf(c -> c == 0);
         return compact(v, new HashSet<>(cloud));
     }
 
-    /** A context from a version vector alone. */
-    public static CausalContext ofVector(Map<String, Long> vector) {
+    private static void checkCounters(Map<String, Long> vector) {
         for (Long c : vector.values()) {
             if (c < 0 || c > Dot.MAX_COUNTER) throw new IllegalArgumentException("a counter out of 0..2^53 in " + vector);
         }
+    }
+
+    /** A context from a version vector alone. */
+    public static CausalContext ofVector(Map<String, Long> vector) {
+        checkCounters(vector);
         Map<String, Long> v = new HashMap<>(vector);
         v.values().removeIf(c -> c == 0);
         return new CausalContext(Map.copyOf(v), Set.of());

@@ -34,14 +34,22 @@ final class BoundedCollections {
         fory.registerSerializer(LinkedHashMap.class, f -> new Maps<>(f, LinkedHashMap.class, LinkedHashMap::new));
     }
 
-    /** A declared count, checked against what is left to read. */
-    static int count(MemoryBuffer buffer, String what) {
+    /**
+     * What Fory's own {@code newCollection} / {@code newMap} do, with the declared count checked
+     * against what is left to read first: read the count, tell the serializer, make the container,
+     * and register it for reference tracking.
+     */
+    private static <T> T allocate(Fory fory, MemoryBuffer buffer, Class<?> type, java.util.function.IntConsumer numElements,
+                                  java.util.function.IntFunction<T> make) {
         int n = buffer.readVarUint32Small7();
         if (n < 0 || n > buffer.remaining()) {
-            throw new IllegalArgumentException("a " + what + " declares " + (n & 0xFFFFFFFFL) + " elements in the "
+            throw new IllegalArgumentException("a " + type.getSimpleName() + " declares " + (n & 0xFFFFFFFFL) + " elements in the "
                     + buffer.remaining() + " bytes left");
         }
-        return n;
+        numElements.accept(n);
+        T made = make.apply(n);
+        fory.getRefResolver().reference(made);
+        return made;
     }
 
     private static final class Coll<T extends Collection<?>> extends CollectionSerializer<T> {
@@ -54,11 +62,7 @@ final class BoundedCollections {
 
         @Override
         public Collection newCollection(MemoryBuffer buffer) {
-            int n = count(buffer, getType().getSimpleName());
-            setNumElements(n);
-            T c = make.apply(n);
-            fory.getRefResolver().reference(c);
-            return c;
+            return allocate(fory, buffer, getType(), this::setNumElements, make);
         }
     }
 
@@ -72,11 +76,7 @@ final class BoundedCollections {
 
         @Override
         public Map newMap(MemoryBuffer buffer) {
-            int n = count(buffer, getType().getSimpleName());
-            setNumElements(n);
-            T m = make.apply(n);
-            fory.getRefResolver().reference(m);
-            return m;
+            return allocate(fory, buffer, getType(), this::setNumElements, make);
         }
     }
 }

@@ -390,19 +390,25 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
      */
     private void joinFromPeer(AWLWWMap<K, V> delta) {
         long claimed = delta.context().max(replicaId);
-        if (claimed > replica.maxCounter(replicaId)) {
+        // this replica's own dots are made in order, so they all sit in its vector: one lookup
+        if (claimed > 0 && !replica.hasSeen(new Dot(replicaId, claimed))) {
             throw new Refused("it claims write " + claimed + " of this replica, which has made " + replica.maxCounter(replicaId));
         }
         Optional<dev.cohort.crdt.Timestamp> latest = delta.latestTimestamp();
-        if (latest.isPresent() && !clock.admits(latest.get())) {
+        if (latest.isPresent() && !clock.observe(latest.get())) {
             throw new Refused("a write stamped " + (latest.get().millis() - System.currentTimeMillis())
                     + " ms ahead of this node's clock (the maximum offset is " + clock.maxOffset().toMillis() + " ms)");
         }
-        join(delta);
+        apply(delta);
     }
 
+    /** Joins a delta this node saved itself. */
     private void join(AWLWWMap<K, V> delta) {
         delta.latestTimestamp().ifPresent(clock::observe);
+        apply(delta);
+    }
+
+    private void apply(AWLWWMap<K, V> delta) {
         replica.join(delta, subscribers.isEmpty() ? null : this::publish);
         dirty = true;
     }
