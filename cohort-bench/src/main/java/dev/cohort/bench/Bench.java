@@ -11,7 +11,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ./cohort bench NAME   (NAME: local, observer, transport, crdt, cluster, handoff)");
+            System.err.println("usage: ./cohort bench NAME   (NAME: local, observer, transport, backpressure, crdt, cluster, handoff)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,6 +20,7 @@ public final class Bench {
             case "observer" -> ObserverScenario.run(rest);
             case "handoff" -> HandoffScenarios.run(rest);
             case "transport" -> TransportScenarios.run(rest);
+            case "backpressure" -> BackPressureScenario.run(rest);
             case "cluster" -> {
                 System.setProperty("jdk.virtualThreadScheduler.parallelism", CrdtScenarios.CARRIERS); // as for crdt, below
                 ClusterScenarios.run(rest);
@@ -33,7 +34,7 @@ public final class Bench {
                 CrdtScenarios.run(rest);
             }
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "' (known: local, observer, transport, crdt, cluster, handoff, jmh)");
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, observer, transport, backpressure, crdt, cluster, handoff, jmh)");
                 System.exit(2);
             }
         }

@@ -28,13 +28,25 @@ final class NodeProcesses {
     record NodeProcess(Process process, List<String> lines) {
         /** Waits up to 60 s for a line {@code match} accepts. */
         String awaitLine(Predicate<String> match) throws InterruptedException {
+            return awaitLineAfter(0, match);
+        }
+
+        /** Waits up to 60 s for a line {@code match} accepts among those after the first {@code skip}. */
+        String awaitLineAfter(int skip, Predicate<String> match) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                for (String l : lines) if (match.test(l)) return l;
+                List<String> now = List.copyOf(lines);
+                for (String l : now.subList(Math.min(skip, now.size()), now.size())) if (match.test(l)) return l;
                 if (!process.isAlive()) break;
                 Thread.sleep(5); // a launcher polling another process's output, not a test
             }
             throw new IllegalStateException("node process did not print the awaited line; it printed " + lines);
+        }
+
+        /** Sends a signal ({@code STOP}, {@code CONT}) with kill(1). */
+        void signal(String sig) throws java.io.IOException, InterruptedException {
+            int rc = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).start().waitFor();
+            if (rc != 0) throw new java.io.IOException("kill -" + sig + " " + process.pid() + " failed with " + rc);
         }
 
         /** Writes one line to the process's standard input. */

@@ -56,6 +56,7 @@ public final class ClusterNode implements AutoCloseable {
                     new JGroupsTransport.Settings(b.name, host, b.port, b.discovery, b.cookie, b.encryptionSecret, b.tls),
                     this::onFrame, this::onNodeUp, this::onNodeDown);
             transport.requireRegistrations(b.serializer.registrations());
+            transport.outboxLimit(b.maxOutboxBytes, b.maxSendStall);
             this.router = new FrameRouter(node, b.serializer, transport);
             node.attach(router);
             this.global = new GlobalNames(router, b.globalTimeout);
@@ -132,6 +133,15 @@ public final class ClusterNode implements AutoCloseable {
     /** Frames dropped because their sender was not a member of the view, or spoke under a name it does not hold. */
     public long framesFromNonMembers() { return transport.framesFromNonMembers(); }
 
+    /** Bytes queued for other nodes now (back-pressure: {@link Builder#outbox}). */
+    public long outboxBytes() { return transport.outboxBytes(); }
+
+    /** The most bytes ever queued for one node at once. */
+    public long peakOutboxBytes() { return transport.peakOutboxBytes(); }
+
+    /** Frames dropped because their node was congested, or left while they waited for room. */
+    public long framesDroppedToSlowNodes() { return transport.framesDroppedToSlowNodes(); }
+
     /** Frames and bytes this node exchanged with each other node since it started (for observers). */
     public java.util.Map<String, FrameRouter.TrafficCount> traffic() { return router.traffic(); }
 
@@ -171,6 +181,8 @@ public final class ClusterNode implements AutoCloseable {
         private String encryptionSecret;
         private JGroupsTransport.Tls tls;
         private Duration globalTimeout = Duration.ofSeconds(10);
+        private long maxOutboxBytes = JGroupsTransport.DEFAULT_MAX_OUTBOX_BYTES;
+        private Duration maxSendStall = JGroupsTransport.DEFAULT_MAX_SEND_STALL;
 
         private Builder() {}
 
@@ -201,6 +213,18 @@ public final class ClusterNode implements AutoCloseable {
 
         /** How long global-name registrations wait for the cluster (default 10 s). */
         public Builder globalTimeout(Duration timeout) { this.globalTimeout = Objects.requireNonNull(timeout); return this; }
+
+        /**
+         * Back-pressure between nodes: at most {@code maxBytes} queued for one node (default
+         * 32 MiB, at least the largest message), and how long a sender waits for room before
+         * that node counts as congested and its frames are dropped (default 5 s). The policy is
+         * {@link JGroupsTransport#send}'s.
+         */
+        public Builder outbox(long maxBytes, Duration maxStall) {
+            this.maxOutboxBytes = maxBytes;
+            this.maxSendStall = Objects.requireNonNull(maxStall, "maxStall");
+            return this;
+        }
 
         /**
          * Starts the node and joins the cluster; returns once it is in a view.

@@ -26,7 +26,12 @@ import picocli.CommandLine.Command;
  * name; prints {@code GLOBAL <name> yes|no <pid>}, then {@code EXIT <name> <reason>} when it
  * ends), {@code WHEREIS <name>} (prints {@code WHEREIS <name> <pid>|none}), {@code STATS} (prints
  * {@code STATS sink=<messages the process registered as sink received> sealRefusals=<n>
- * nonMembers=<n> heapUsed=<bytes after a GC> members=<names>}).
+ * nonMembers=<n> heapUsed=<bytes after a GC> members=<names>}), {@code STORM <node> <seconds> <frame
+ * bytes> <senders>} (that many processes send byte arrays to {@code sink} on that node as fast
+ * as they can; prints {@code STORM sent=<frames> dropped=<frames dropped to slow nodes>
+ * peakOutbox=<most bytes queued for one node> peakHeap=<bytes used, sampled every 5 ms>
+ * peakLiveHeap=<bytes left by the latest collections, sampled> longestSendMs=<ms> heapAfter=<bytes
+ * after a GC>}).
  *
  * <p>The fixtures are plain processes, not supervised: a driving test reads their pids once from
  * these lines, so a restarted fixture would be a different process than the one it checks.
@@ -106,6 +111,10 @@ public final class NodeMain extends NodeCommand {
                     print("STATS sink=" + sunk.get() + " sealRefusals=" + cluster.sealRefusals() + " nonMembers=" + cluster.framesFromNonMembers()
                             + " heapUsed=" + (rt.totalMemory() - rt.freeMemory()) + " members=" + String.join(",", new java.util.TreeSet<>(cluster.connectedNodes())));
                 }
+                case "STORM" -> {
+                    int seconds = Integer.parseInt(w[2]), frameBytes = Integer.parseInt(w[3]), senders = Integer.parseInt(w[4]);
+                    Thread.ofVirtual().start(() -> storm(cluster, w[1], seconds, frameBytes, senders));
+                }
                 case "ISOLATE" -> { cluster.isolate(true); print("ISOLATED"); }
                 case "HEAL" -> { cluster.isolate(false); print("HEALED"); }
                 case "GLOBAL" -> global(cluster, w[1]);
@@ -116,6 +125,46 @@ public final class NodeMain extends NodeCommand {
                 default -> throw new UnknownCommand();
             }
         });
+    }
+
+    /** A send storm toward {@code target}'s sink, with this node's heap sampled while it lasts. */
+    private static void storm(ClusterNode cluster, String target, int seconds, int frameBytes, int senders) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        var sent = new java.util.concurrent.atomic.LongAdder();
+        var longestSend = new java.util.concurrent.atomic.AtomicLong();
+        var done = new java.util.concurrent.CountDownLatch(senders);
+        dev.cohort.process.Address sink = dev.cohort.process.Address.remote("sink", target);
+        for (int i = 0; i < senders; i++) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        cluster.node().send(sink, new byte[frameBytes]);
+                        longestSend.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                        sent.increment();
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        var pools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null).toList();
+        long peakHeap = 0, peakLive = 0;
+        try {
+            while (!done.await(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+                long live = 0; // what the last collection of each pool left: the heap without garbage
+                for (var p : pools) live += p.getCollectionUsage().getUsed();
+                peakLive = Math.max(peakLive, live);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.gc();
+        print("STORM sent=" + sent.sum() + " dropped=" + cluster.framesDroppedToSlowNodes() + " peakOutbox=" + cluster.peakOutboxBytes()
+                + " peakHeap=" + peakHeap + " peakLiveHeap=" + peakLive + " longestSendMs=" + longestSend.get() / 1_000_000 + " heapAfter=" + memory.getHeapMemoryUsage().getUsed());
     }
 
     private static void global(ClusterNode cluster, String name) {

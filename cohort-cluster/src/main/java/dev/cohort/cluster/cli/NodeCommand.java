@@ -80,6 +80,14 @@ public class NodeCommand implements Callable<Integer> {
     @Option(names = "--tls-password", defaultValue = "${env:COHORT_TLS_PASSWORD}", description = "Password of the TLS stores (env COHORT_TLS_PASSWORD).")
     String tlsPassword;
 
+    @Option(names = "--max-outbox-mb", defaultValue = "${env:COHORT_MAX_OUTBOX_MB:-32}",
+            description = "Most MiB queued for one other node; senders wait past it (env COHORT_MAX_OUTBOX_MB, default 32, at least 17).")
+    long maxOutboxMb;
+
+    @Option(names = "--send-stall-ms", defaultValue = "${env:COHORT_SEND_STALL_MS:-5000}",
+            description = "How long a sender waits for room before its node counts as congested and frames to it are dropped (env COHORT_SEND_STALL_MS, default 5000).")
+    long sendStallMs;
+
     /** Builds the node's settings from the options; every mistake is a clear {@link CommandLine.ParameterException}. */
     public ClusterNode.Builder builder(CommandLine cmd) {
         String theCookie = oneOf(cmd, "--cookie", cookie, "--cookie-file", cookieFile);
@@ -103,6 +111,10 @@ public class NodeCommand implements Callable<Integer> {
             b.discovery(Discovery.staticHosts(hosts));
         }
         if (theSecret != null) b.encryption(theSecret);
+        long leastMb = (JGroupsTransport.Settings.DEFAULT_MAX_MESSAGE_BYTES + (1 << 20) - 1) >> 20;
+        if (maxOutboxMb < leastMb || maxOutboxMb > 1 << 20) throw new CommandLine.ParameterException(cmd, "--max-outbox-mb must be " + leastMb + ".." + (1 << 20) + " (it must hold the largest message), got " + maxOutboxMb);
+        if (sendStallMs < 1 || sendStallMs > 3_600_000) throw new CommandLine.ParameterException(cmd, "--send-stall-ms must be 1..3600000, got " + sendStallMs);
+        b.outbox(maxOutboxMb << 20, java.time.Duration.ofMillis(sendStallMs));
         if (tlsKeyStore != null) {
             if (tlsPassword == null) throw new CommandLine.ParameterException(cmd, "--tls-keystore needs --tls-password");
             try {

@@ -26,6 +26,7 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.UFC;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
@@ -132,7 +133,14 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     private final EarlyFrames early = new EarlyFrames();
     private CookieToken joinToken;
     private final DISCARD discard = new DISCARD();
-    private final Map<String, Outbox> members = new ConcurrentHashMap<>();
+    /** Default bound on the bytes queued for one node. */
+    public static final long DEFAULT_MAX_OUTBOX_BYTES = 32L << 20;
+    /** Default time a sender waits for room before its node counts as congested. */
+    public static final java.time.Duration DEFAULT_MAX_SEND_STALL = java.time.Duration.ofSeconds(5);
+    private final Map<String, PeerOutbox> members = new ConcurrentHashMap<>();
+    private final PeerOutbox.Totals outboxTotals = new PeerOutbox.Totals();
+    private volatile long maxOutboxBytes = DEFAULT_MAX_OUTBOX_BYTES;
+    private volatile java.time.Duration maxSendStall = DEFAULT_MAX_SEND_STALL;
     private final SuspectWatch suspects = new SuspectWatch();
     /** Names learned from hello frames, for members whose address did not carry one. */
     private final Map<Address, String> learnedNames = new ConcurrentHashMap<>();
@@ -166,6 +174,12 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         // Measured here: no bundler and no Nagle give the best latency and throughput (team notes).
         tcp.setValue("bundler_type", "no-bundler");
         tcp.setValue("tcp_nodelay", true);
+        // A member that stops reading must not block JGroups' own threads in a socket write
+        // (heartbeats, suspicion checks and views would wait behind it, and the member would
+        // never be removed): each connection gets a writer thread and a bounded queue, and what
+        // does not fit is dropped, for UNICAST3 and NAKACK2 to retransmit.
+        tcp.setValue("non_blocking_sends", true);
+        tcp.setValue("max_send_queue", 128);
         if (settings.tls() != null) {
             Tls t = settings.tls();
             tcp.tls(new TLS().enabled(true)
@@ -193,7 +207,10 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             auth,
             // no fragmentation: TCP carries a message whole, bounded by max_length, and a
             // fragmenting layer would size its reassembly from a count in a header
-            new GMS().setJoinTimeout(500).printLocalAddress(false)));
+            new GMS().setJoinTimeout(500).printLocalAddress(false),
+            // credit-based flow control per member: at most one largest message unacknowledged
+            // by its receiver (credits must cover a whole message: there is no fragmentation)
+            new UFC().setMaxCredits(settings.maxMessageBytes())));
         this.channel = new JChannel(stack);
         channel.setName(settings.nodeName());
         // The node name travels inside the address, so every member knows every other's name
@@ -315,7 +332,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             return;
         }
         String from = self ? settings.nodeName() : nameOf(src);
-        Outbox owner = from == null || self ? null : members.get(from);
+        PeerOutbox owner = from == null || self ? null : members.get(from);
         if (!self && (owner == null || !owner.to.equals(src))) {
             // no name, or a name another member of the view holds: nobody speaks for another node
             dropNonMember(src, from == null ? "it has no node name" : "it is not the member that holds the name " + from);
@@ -368,8 +385,11 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
                         settings.nodeName(), a, name);
                 continue;
             }
-            Outbox known = members.get(name);
-            if (known == null || !known.to.equals(a)) members.put(name, new Outbox(name, a));
+            PeerOutbox known = members.get(name);
+            if (known == null || !known.to.equals(a)) {
+                members.put(name, new PeerOutbox(settings.nodeName(), name, a, channel, maxOutboxBytes, maxSendStall, outboxTotals));
+                if (known != null) known.close();
+            }
             if (known == null) {
                 log.info("{}: node {} is up", settings.nodeName(), name);
                 onNodeUp.accept(name);
@@ -377,7 +397,7 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
         }
         for (String gone : Set.copyOf(members.keySet())) {
             if (!now.contains(gone)) {
-                members.remove(gone);
+                members.remove(gone).close();
                 log.info("{}: node {} is down", settings.nodeName(), gone);
                 onNodeDown.accept(gone);
             }
@@ -433,19 +453,52 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
     public boolean isConnected(String node) { return members.containsKey(node); }
 
     /**
-     * Queues a frame for {@code node} and returns: the caller never waits for the network.
-     * Frames to one node leave in the order they were queued. If nobody is writing to that node,
-     * a virtual thread starts and writes everything queued, packed into as few messages as
-     * possible, so a burst from many processes costs few writes. The queue is not bounded: a
-     * peer slower than its senders makes it grow until failure detection removes the peer.
+     * Queues a frame for {@code node}. Frames to one node leave in the order they were queued;
+     * if nobody is writing to that node, a virtual thread starts and writes everything queued,
+     * packed into as few messages as possible, so a burst from many processes costs few writes.
+     *
+     * <p>Back-pressure: the frames queued for one node are bounded in bytes
+     * ({@link #outboxLimit}, 32 MiB by default). A caller whose frame does not fit waits for room,
+     * as Erlang suspends a process on a busy distribution port. A node that stops reading (a
+     * stopped or hung process) is removed by the failure detector within about 2.2 s, and its
+     * waiting senders go on, their frames dropped. A node that stays in the view yet drains no
+     * room for the stall bound (5 s by default) is congested: its frames are dropped at once,
+     * counted in {@link #framesDroppedToSlowNodes}, until half its outbox has drained.
      */
     @Override
     public void send(String node, byte[] frame) {
-        Outbox out = members.get(node);
+        PeerOutbox out = members.get(node);
         if (out == null) return;
-        out.queue.add(frame);
-        out.flushAsync();
+        try {
+            out.offer(frame);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller is being stopped: its frame is not sent
+        }
     }
+
+    /**
+     * Sets the bound on the bytes queued for one node and how long a sender waits for room
+     * before the node counts as congested (see {@link #send}). Call before {@link #connect}.
+     */
+    public void outboxLimit(long maxBytes, java.time.Duration maxStall) {
+        if (maxBytes < settings.maxMessageBytes()) throw new IllegalArgumentException(
+                "the outbox bound (" + maxBytes + " bytes) must hold the largest message (" + settings.maxMessageBytes() + " bytes)");
+        if (maxStall.isNegative() || maxStall.isZero()) throw new IllegalArgumentException("the stall bound must be positive, got " + maxStall);
+        this.maxOutboxBytes = maxBytes;
+        this.maxSendStall = maxStall;
+    }
+
+    /** Bytes queued for other nodes now, over all of them. */
+    public long outboxBytes() { return outboxTotals.queuedBytes.get(); }
+
+    /** The most bytes ever queued for one node at once (never more than the outbox bound, or one frame). */
+    public long peakOutboxBytes() { return outboxTotals.peakQueuedBytes.get(); }
+
+    /** Frames dropped because their node was congested or left while they waited. */
+    public long framesDroppedToSlowNodes() { return outboxTotals.dropped.sum(); }
+
+    /** How many times a node became congested (see {@link #send}). */
+    public long congestions() { return outboxTotals.congestions.sum(); }
 
     @Override
     public void broadcast(byte[] frame) {
@@ -453,82 +506,6 @@ public final class JGroupsTransport implements Transport, AutoCloseable {
             channel.send(new BytesMessage(null, frame));
         } catch (Exception e) {
             log.warn("{}: could not broadcast: {}", settings.nodeName(), e.toString());
-        }
-    }
-
-    /** Frames waiting for one member, and who is sending them. */
-    private final class Outbox {
-        private static final int MAX_BATCH_BYTES = 64 * 1024;
-        private static final int MAX_ROUNDS = 64;
-        final String node;
-        final Address to;
-        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
-
-        Outbox(String node, Address to) {
-            this.node = node;
-            this.to = to;
-        }
-
-        /** Sends what is queued on a new virtual thread if nobody is sending: the caller never waits for the network. */
-        void flushAsync() {
-            if (!queue.isEmpty() && sending.compareAndSet(false, true)) {
-                Thread.ofVirtual().start(() -> {
-                    if (!drainHolding()) flush();
-                });
-            }
-        }
-
-        void flush() {
-            while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
-                if (drainHolding()) return; // another thread holds the outbox now and drains it
-            }
-        }
-
-        /**
-         * Sends queued frames while holding {@code sending}. After {@link #MAX_ROUNDS} messages
-         * this sender has done its share: the outbox, still held, passes to a new thread, so
-         * no frame can be left behind with nobody sending. Returns whether it passed it on.
-         */
-        private boolean drainHolding() {
-            boolean passedOn = false;
-            try {
-                for (int rounds = 0; !queue.isEmpty(); rounds++) {
-                    if (rounds == MAX_ROUNDS) {
-                        Thread.ofVirtual().start(() -> {
-                            if (!drainHolding()) flush();
-                        });
-                        passedOn = true;
-                        return true;
-                    }
-                    sendOne();
-                }
-                return false;
-            } finally {
-                if (!passedOn) sending.set(false);
-            }
-        }
-
-        private void sendOne() {
-            byte[] first = queue.poll();
-            if (first == null) return;
-            byte[] next = queue.peek();
-            byte[] payload = first;
-            if (next != null && first.length < MAX_BATCH_BYTES) {
-                java.util.List<byte[]> batch = new java.util.ArrayList<>();
-                batch.add(first);
-                int bytes = first.length;
-                while ((next = queue.peek()) != null && bytes + next.length <= MAX_BATCH_BYTES) {
-                    batch.add(queue.poll());
-                    bytes += next.length;
-                }
-                if (batch.size() > 1) payload = FrameBatch.pack(batch);
-            }
-            try {
-                channel.send(new BytesMessage(to, payload));
-            } catch (Exception e) {
-                log.warn("{}: could not send to {}: {}", settings.nodeName(), node, e.toString());
-            }
         }
     }
 

@@ -96,6 +96,37 @@ final class SealedTcp extends TCP {
         srv.log(org.jgroups.logging.LogFactory.getLog(org.jgroups.protocols.TCP.class));
     }
 
+    /**
+     * Before JGroups closes the connections of members a new view leaves out (gracefully, by
+     * writing a last message under the connection's stream lock), this closes them at once: a
+     * member that stopped reading holds that lock in a write that never returns, and the
+     * graceful close would hang the view installation behind it, so the member would never
+     * leave. Closing the socket ends the stuck write.
+     */
+    @Override
+    public Object down(org.jgroups.Event evt) {
+        if (evt.getType() == org.jgroups.Event.VIEW_CHANGE && srv != null) {
+            org.jgroups.View view = evt.getArg();
+            java.util.Set<Address> stay = new java.util.HashSet<>();
+            for (Address m : view.getMembers()) {
+                org.jgroups.PhysicalAddress pa = getPhysicalAddressFromCache(m);
+                if (pa != null) stay.add(pa);
+            }
+            java.util.List<org.jgroups.blocks.cs.Connection> leaving = new java.util.ArrayList<>();
+            srv.forAllConnections((peer, conn) -> {
+                if (!stay.contains(peer)) leaving.add(conn);
+            });
+            for (var conn : leaving) {
+                try {
+                    conn.close(false); // not the server's closeConnection: that one closes gracefully whatever it is told
+                } catch (java.io.IOException e) {
+                    log.debug("closing a connection to a departed member: {}", e.toString());
+                }
+            }
+        }
+        return super.down(evt);
+    }
+
     @Override
     public void send(Address dest, byte[] data, int offset, int length) throws Exception {
         byte[] sealed = seal(data, offset, length);

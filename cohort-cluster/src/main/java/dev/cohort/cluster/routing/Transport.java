@@ -8,7 +8,11 @@ public interface Transport {
     /** Whether frames can currently reach {@code node}. */
     boolean isConnected(String node);
 
-    /** Sends one frame to {@code node}; dropped if it is not connected. Never blocks for long. */
+    /**
+     * Sends one frame to {@code node}; dropped if it is not connected. Returns once the frame is
+     * queued; may wait while the frames queued for that node are at their bound (back-pressure),
+     * never longer than the transport's stall bound.
+     */
     void send(String node, byte[] frame);
 
     /**

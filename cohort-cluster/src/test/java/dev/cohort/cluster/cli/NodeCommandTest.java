@@ -35,6 +35,8 @@ class NodeCommandTest {
         assertThat(refused("--name", "a@127.0.0.1", "--cookie", "c", "--seeds", "localhost")).contains("HOST:PORT");
         assertThat(refused("--name", "a@127.0.0.1", "--cookie", "c", "--seeds", "127.0.0.1:1", "--dns", "x.local")).contains("choose one discovery");
         assertThat(refused("--name", "a@127.0.0.1", "--cookie", "c", "--tls-keystore", "/nonexistent.p12", "--tls-password", "x")).contains("cannot read");
+        assertThat(refused("--name", "a@127.0.0.1", "--cookie", "c", "--max-outbox-mb", "1")).contains("--max-outbox-mb must be 17..").contains("largest message");
+        assertThat(refused("--name", "a@127.0.0.1", "--cookie", "c", "--send-stall-ms", "0")).contains("--send-stall-ms must be 1..");
     }
 
     /** The cookie and the secret can come from files, so that no command line shows them; every mistake is named. */
