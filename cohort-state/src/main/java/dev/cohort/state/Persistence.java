@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  * supervisor's job; fencing makes a second one harmless), or durability of changes a
  * write-behind or on-stop policy had not written when the node died.
  *
- * <p>Fory's wire ids depend on the order classes were allowed, so a serializer for stored
- * state must allow the same classes in the same order in every version of the code (add new
- * ones at the end).
+ * <p>The application's classes get Fory wire ids in the order they were allowed (from
+ * {@link dev.cohort.wire.WireTypes#FIRST_APPLICATION_ID}; Cohort's own types have their modules'
+ * stable ids), so a serializer for stored state must allow the same classes in the same order in
+ * every version of the code (add new ones at the end).
  */
 public final class Persistence {
     private final StateStore store;
