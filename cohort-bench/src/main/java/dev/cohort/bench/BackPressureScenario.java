@@ -11,7 +11,6 @@ import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Pid;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +66,7 @@ final class BackPressureScenario {
             a.send("STORM b@127.0.0.1 8 1024 8");
             a.awaitLineAfter(mark, "DOWN b@127.0.0.1"::equals);
             long removedMs = (System.nanoTime() - stopped) / 1_000_000;
-            Map<String, String> storm = fields(a.awaitLineAfter(mark, l -> l.startsWith("STORM ")));
+            Map<String, String> storm = NodeMain.fields(a.awaitLineAfter(mark, l -> l.startsWith("STORM ")));
             calling.set(false);
             caller.join();
             progress("storm toward a stopped node: " + storm);
@@ -103,15 +102,6 @@ final class BackPressureScenario {
     private static Map<String, String> storm(NodeProcesses.NodeProcess a, int seconds) throws Exception {
         int from = a.lines().size();
         a.send("STORM b@127.0.0.1 " + seconds + " 1024 8");
-        return fields(a.awaitLineAfter(from, l -> l.startsWith("STORM ")));
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> out = new HashMap<>();
-        for (String w : line.split(" ")) {
-            int eq = w.indexOf('=');
-            if (eq > 0) out.put(w.substring(0, eq), w.substring(eq + 1));
-        }
-        return out;
+        return NodeMain.fields(a.awaitLineAfter(from, l -> l.startsWith("STORM ")));
     }
 }

@@ -127,6 +127,16 @@ public final class NodeMain extends NodeCommand {
         });
     }
 
+    /** The {@code key=value} words of a line this node printed ({@code STATS}, {@code STORM}), for the tests and benches that drive it. */
+    public static java.util.Map<String, String> fields(String line) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String w : line.split(" ")) {
+            int eq = w.indexOf('=');
+            if (eq > 0) out.put(w.substring(0, eq), w.substring(eq + 1));
+        }
+        return out;
+    }
+
     /** A send storm toward {@code target}'s sink, with this node's heap sampled while it lasts. */
     private static void storm(ClusterNode cluster, String target, int seconds, int frameBytes, int senders) {
         long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);

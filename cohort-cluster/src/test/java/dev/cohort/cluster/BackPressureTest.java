@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cohort.cluster.jgroups.JGroupsTransport;
 import dev.cohort.cluster.testing.NodeProcess;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,21 +26,21 @@ class BackPressureTest {
             a.awaitLine("UP b@127.0.0.1"::equals, LONG);
             b.awaitLine("READY"::equals, LONG);
             String before = a.ask("STATS", "STATS ", LONG);
-            long heapBefore = Long.parseLong(fields(before).get("heapUsed"));
+            long heapBefore = Long.parseLong(NodeMain.fields(before).get("heapUsed"));
 
             // a reading peer first: nothing is dropped
-            Map<String, String> healthy = fields(a.ask("STORM b@127.0.0.1 2 1024 8", "STORM ", LONG));
+            Map<String, String> healthy = NodeMain.fields(a.ask("STORM b@127.0.0.1 2 1024 8", "STORM ", LONG));
             assertThat(Long.parseLong(healthy.get("dropped"))).as("frames dropped toward a peer that reads").isZero();
             assertThat(Long.parseLong(healthy.get("sent"))).isPositive();
 
             b.signal("STOP");
             int mark = a.lines().size();
-            Map<String, String> storm = fields(a.ask("STORM b@127.0.0.1 6 1024 8", "STORM ", LONG));
+            Map<String, String> storm = NodeMain.fields(a.ask("STORM b@127.0.0.1 6 1024 8", "STORM ", LONG));
             long bound = JGroupsTransport.DEFAULT_MAX_OUTBOX_BYTES;
             assertThat(Long.parseLong(storm.get("peakOutbox"))).as("bytes ever queued for the stopped peer").isLessThanOrEqualTo(bound + 1024 + 64);
             assertThat(Long.parseLong(storm.get("sent"))).as("sends that returned").isPositive();
             a.awaitNewLine(mark, "DOWN b@127.0.0.1"::equals, LONG);
-            Map<String, String> after = fields(a.ask("STATS", "STATS ", LONG));
+            Map<String, String> after = NodeMain.fields(a.ask("STATS", "STATS ", LONG));
             assertThat(Long.parseLong(after.get("heapUsed"))).as("heap after a GC, against %d before", heapBefore).isLessThan(heapBefore + (48L << 20));
             assertThat(a.isAlive()).isTrue();
             assertThat(a.lines()).noneMatch(l -> l.contains("OutOfMemoryError") || l.contains("Exception in thread"));
@@ -49,14 +48,5 @@ class BackPressureTest {
             b.signal("CONT");
             a.awaitNewLine(mark, "UP b@127.0.0.1"::equals, LONG); // merged back
         }
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> out = new HashMap<>();
-        for (String w : line.split(" ")) {
-            int eq = w.indexOf('=');
-            if (eq > 0) out.put(w.substring(0, eq), w.substring(eq + 1));
-        }
-        return out;
     }
 }
