@@ -44,6 +44,7 @@ public final class ClusterNode implements AutoCloseable {
     private final RemoteSpawn spawner;
     private final Discovery discovery;
     private final List<Consumer<NodeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<dev.cohort.process.Pid> nodeMonitors = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A node joining ({@code up}) or leaving this node's view of the cluster. */
     public record NodeEvent(String node, boolean up) {}
@@ -79,13 +80,21 @@ public final class ClusterNode implements AutoCloseable {
 
     private void onNodeUp(String up) {
         global.nodeUp(up);
-        listeners.forEach(l -> l.accept(new NodeEvent(up, true)));
+        notify(new NodeEvent(up, true));
     }
 
     private void onNodeDown(String down) {
         router.nodeDown(down);
         global.nodeDown(down);
-        listeners.forEach(l -> l.accept(new NodeEvent(down, false)));
+        notify(new NodeEvent(down, false));
+    }
+
+    private void notify(NodeEvent e) {
+        listeners.forEach(l -> l.accept(e));
+        for (dev.cohort.process.Pid p : nodeMonitors) {
+            if (node.isAlive(p)) node.send(p, e);
+            else nodeMonitors.remove(p); // the subscription ended with its process
+        }
     }
 
     /** Settings for a new node. */
@@ -149,7 +158,29 @@ public final class ClusterNode implements AutoCloseable {
      * Subscribes to node up/down events (Erlang's {@code monitor_nodes}). Events already past
      * are not replayed: read {@link #connectedNodes()} after subscribing.
      */
-    public void onNodeEvent(Consumer<NodeEvent> listener) { listeners.add(Objects.requireNonNull(listener)); }
+    public dev.cohort.time.Cancellable onNodeEvent(Consumer<NodeEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener));
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * From now on, {@code pid} (a process of this node) receives a {@link NodeEvent} message
+     * whenever a node joins or leaves this node's view (Erlang's {@code net_kernel:monitor_nodes}).
+     * The subscription ends with the process (it is dropped at the first event after the process
+     * ended) or with {@link #demonitorNodes}. Events already past are not replayed: read
+     * {@link #connectedNodes()} after subscribing. Subscribing twice delivers once.
+     */
+    public void monitorNodes(dev.cohort.process.Pid pid) {
+        if (!pid.node().equals(node.name()) || pid.creation() != node.creation())
+            throw new IllegalArgumentException(pid + " is not a process of this node");
+        nodeMonitors.add(pid);
+    }
+
+    /** Ends {@code pid}'s node events; true if it had them. */
+    public boolean demonitorNodes(dev.cohort.process.Pid pid) { return nodeMonitors.remove(pid); }
+
+    /** How many processes receive node events now (for tests). */
+    int nodeMonitorCount() { return nodeMonitors.size(); }
 
     /**
      * Fault injection for partition tests and chaos drills: while isolated, this node drops all

@@ -141,8 +141,8 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
         ToLongFunction<K> keyHash = k -> k instanceof String s ? MerkleTree.hashOf(s) : MerkleTree.hashOf(values.encode(k));
         ReplicatorServer<K, V> s = new ReplicatorServer<>(cluster, serverName, codec, keyHash, options);
         Pid pid = GenServer.start(cluster.node(), s, StartOptions.named(serverName));
-        cluster.onNodeEvent(e -> cluster.node().send(pid, new ReplicatorServer.Membership(e.node(), e.up())));
-        for (String n : cluster.connectedNodes()) cluster.node().send(pid, new ReplicatorServer.Membership(n, true));
+        cluster.monitorNodes(pid); // node events as messages, ending with the replicator
+        for (String n : cluster.connectedNodes()) cluster.node().send(pid, new ClusterNode.NodeEvent(n, true));
         return new ReplicatedMap<>(cluster, pid, serverName);
     }
 

@@ -52,7 +52,6 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     record Get(Object key) {}
     enum Query { TO_MAP, SIZE, STATS }
     record Neighbours(Set<String> nodes) {}
-    record Membership(String node, boolean up) {}
     record Subscribe(Consumer<?> listener) {}
     private record Resync(String node) {}
 
@@ -267,7 +266,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         switch (message) {
             case byte[] b -> receive(null, b); // from this node
             case dev.cohort.cluster.routing.FromNode f when f.message() instanceof byte[] b -> receive(f.node(), b);
-            case Membership m -> membership(m);
+            case dev.cohort.cluster.ClusterNode.NodeEvent e -> membership(e);
             case Resync r -> startSync(r.node());
             case null -> log.warn("{}: dropped a null message", serverName);
             default -> {
@@ -279,7 +278,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
         return Next.noReply(state);
     }
 
-    private void membership(Membership m) {
+    private void membership(dev.cohort.cluster.ClusterNode.NodeEvent m) {
         if (m.up()) {
             connected.add(m.node());
             absentSince.remove(m.node());

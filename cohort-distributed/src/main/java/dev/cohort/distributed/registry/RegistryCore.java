@@ -66,7 +66,7 @@ final class RegistryCore {
             onChange.accept(change);
             server.changed(change);
         });
-        cluster.onNodeEvent(e -> { if (!e.up()) cluster.node().send(pid, new RegistryServer.NodeDown(e.node())); });
+        cluster.monitorNodes(pid); // node events as messages, ending with the server
         return new RegistryCore(cluster, name, serverName, pid, map, view, codec, server.conflicts);
     }
 

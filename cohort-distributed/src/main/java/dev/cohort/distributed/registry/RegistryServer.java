@@ -31,7 +31,6 @@ final class RegistryServer implements GenServer<Void> {
     record Register(Object key, Pid pid, Object value) {}
     record Unregister(Object key) {}
     record UpdateValue(Object key, Pid pid, java.util.function.UnaryOperator<Object> update) {}
-    record NodeDown(String node) {}
     /** A change of a key once held by a process of this node, forwarded by the map's subscriber. */
     record LostKey(Object key, Registration before, Registration after) {}
 
@@ -161,7 +160,7 @@ final class RegistryServer implements GenServer<Void> {
                     if (!held.isEmpty()) map.removeAll(held);
                 }
             }
-            case NodeDown n -> {
+            case dev.cohort.cluster.ClusterNode.NodeEvent n when !n.up() -> {
                 List<Object> gone = new ArrayList<>();
                 view.forEach((k, r) -> { if (r.pid().node().equals(n.node())) gone.add(k); });
                 if (!gone.isEmpty()) map.removeAll(gone);

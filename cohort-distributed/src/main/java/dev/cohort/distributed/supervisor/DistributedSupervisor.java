@@ -375,7 +375,7 @@ public final class DistributedSupervisor implements AutoCloseable {
             });
             Pid pid = GenServer.start(cluster.node(), new SupervisorServer(core), StartOptions.named(core.serverName));
             serverPid.set(pid);
-            cluster.onNodeEvent(e -> cluster.node().send(pid, new SupervisorServer.Changed("node")));
+            cluster.monitorNodes(pid); // node events as messages, ending with the member
             return new DistributedSupervisor(core, pid, callTimeout);
         }
     }

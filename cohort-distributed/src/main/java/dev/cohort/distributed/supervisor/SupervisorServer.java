@@ -188,6 +188,7 @@ final class SupervisorServer implements GenServer<Void> {
                 String id = idOf.get(e.from());
                 if (id != null) return exited(id, e.reason()) ? Next.noReply(state) : Next.stop(new ExitReason.Custom("reached_max_restart_intensity"), state);
             }
+            case dev.cohort.cluster.ClusterNode.NodeEvent e -> settleAll();
             case Changed c -> {
                 if (c.key().startsWith(ChildRecord.PREFIX)) settle(c.key().substring(ChildRecord.PREFIX.length()));
                 else settleAll();
