@@ -8,4 +8,4 @@ import dev.cohort.process.Pid;
  * exit signal is {@code ExitReason.Custom(RegistryConflict)}: a process that traps exits can hand
  * its state to the winner before it stops.
  */
-public record RegistryConflict(Object key, String registry, Pid winner) {}
+public record RegistryConflict(Object key, String registry, Pid winner) implements dev.cohort.supervisor.RoutineExit {}

@@ -226,6 +226,10 @@ final class SupervisorServer implements GenServer<Void> {
             return true;
         }
         if (!ours || leaving) return true;
+        if (dev.cohort.supervisor.RoutineExit.is(reason)) { // a conflict's loser, a fenced server: restarted, not counted
+            startOrRetry(now);
+            return true;
+        }
         long t = System.nanoTime();
         restarts.addLast(t);
         while (!restarts.isEmpty() && t - restarts.peekFirst() > core.period.toNanos()) restarts.removeFirst();
