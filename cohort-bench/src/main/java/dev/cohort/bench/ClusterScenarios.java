@@ -37,7 +37,7 @@ final class ClusterScenarios {
 
     private static void s1() throws Exception {
         try (DriverNode a = new DriverNode()) {
-            DistributedRegistry registry = DistributedRegistry.start(a.node, "bench", a.serializer);
+            DistributedRegistry registry = DistributedRegistry.builder(a.node, "bench").serializer(a.serializer).start();
             List<String> jvm = List.of("-Xms2g", "-Xmn1200m", "-Djdk.virtualThreadScheduler.parallelism=" + CrdtScenarios.CARRIERS);
             List<NodeProcesses.NodeProcess> nodes = List.of(
                     NodeProcesses.start(RegistryNodeMain.class, jvm, "b@127.0.0.1", freePort(), a.port),

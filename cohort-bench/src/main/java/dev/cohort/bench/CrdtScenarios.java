@@ -36,8 +36,7 @@ final class CrdtScenarios {
 
     static void run(String[] args) throws Exception {
         try (DriverNode a = new DriverNode()) {
-            ReplicatedMap<String, Integer> map = ReplicatedMap.start(a.node, "bench", a.serializer, String.class, Integer.class,
-                    ReplicatedMap.Options.defaults());
+            ReplicatedMap<String, Integer> map = ReplicatedMap.builder(a.node, "bench", String.class, Integer.class).serializer(a.serializer).start();
             List<NodeProcesses.NodeProcess> nodes = List.of(start("b@127.0.0.1", freePort(), a.port), start("c@127.0.0.1", freePort(), a.port));
             a.awaitConnected(2);
             progress("C1: three nodes connected");
@@ -96,8 +95,8 @@ final class CrdtScenarios {
         ReplicatedMap.Options options = ReplicatedMap.Options.defaults().withSyncInterval(java.time.Duration.ofMillis(200));
         try (ClusterNode x = ClusterNode.start("x@127.0.0.1", px, List.of(), "bench-cookie", serializer);
              ClusterNode y = ClusterNode.start("y@127.0.0.1", freePort(), List.of(new java.net.InetSocketAddress("127.0.0.1", px)), "bench-cookie", serializer)) {
-            ReplicatedMap<String, Integer> mx = ReplicatedMap.start(x, "ae", serializer, String.class, Integer.class, options);
-            ReplicatedMap<String, Integer> my = ReplicatedMap.start(y, "ae", serializer, String.class, Integer.class, options);
+            ReplicatedMap<String, Integer> mx = ReplicatedMap.builder(x, "ae", String.class, Integer.class).serializer(serializer).options(options).start();
+            ReplicatedMap<String, Integer> my = ReplicatedMap.builder(y, "ae", String.class, Integer.class).serializer(serializer).options(options).start();
             mx.neighbours(java.util.Set.of("y@127.0.0.1"));
             my.neighbours(java.util.Set.of("x@127.0.0.1"));
             for (int i = 0; i < 1_000_000; i += 10_000) {

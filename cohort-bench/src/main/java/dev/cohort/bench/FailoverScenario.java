@@ -36,7 +36,7 @@ final class FailoverScenario {
 
     static void run() throws Exception {
         try (DriverNode a = new DriverNode()) {
-            DistributedRegistry registry = DistributedRegistry.start(a.node, "bench", a.serializer);
+            DistributedRegistry registry = DistributedRegistry.builder(a.node, "bench").serializer(a.serializer).start();
             Map<String, Long> movedOnA = new ConcurrentHashMap<>();
             Set<String> watch = ConcurrentHashMap.newKeySet();
             String cName = "c@127.0.0.1";

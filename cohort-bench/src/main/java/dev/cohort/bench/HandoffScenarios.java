@@ -139,7 +139,7 @@ final class HandoffScenarios {
         for (int p : ports) seeds.add(new InetSocketAddress("127.0.0.1", p));
         try (ClusterNode client = ClusterNode.builder().name("client@127.0.0.1").port(clientPort).cookie("bench-cookie")
                 .discovery(Discovery.staticHosts(seeds)).serializer(StateNodeMain.serializer()).start()) {
-            DistributedRegistry registry = DistributedRegistry.start(client, "state", StateNodeMain.serializer());
+            DistributedRegistry registry = DistributedRegistry.builder(client, "state").serializer(StateNodeMain.serializer()).start();
             for (int i = 0; i < 3; i++) nodes[i] = NodeProcesses.start(StateNodeMain.class, jvm, names[i], ports[i], clientPort, options);
             for (var n : nodes) n.awaitLine("READY"::equals);
             int keys = 12;

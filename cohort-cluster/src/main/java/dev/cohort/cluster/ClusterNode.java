@@ -34,15 +34,30 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Also here: {@link #global()} names (Erlang's {@code :global}), {@link #spawner()} for
- * remote spawn, node up/down events ({@link #onNodeEvent}).
+ * remote spawn, node up/down events ({@link #monitorNodes}).
+ *
+ * <p>Every process of Cohort on a node lives in its <em>system tree</em>, as OTP's system
+ * servers live under {@code kernel_sup}: a one-for-one supervisor registered as
+ * {@value #SYSTEM_SUPERVISOR} whose children are the spawn server, the global-name keeper and
+ * one supervisor per service started on the node ({@link #startService}: replicated maps,
+ * registries, distributed supervisors, the observer). A service whose own supervisor gives up
+ * is logged at ERROR, counted in {@link #servicesGaveUp()} and restarted by the system
+ * supervisor (at most 10 times a minute); if that supervisor gives up too, the node says so
+ * and {@link #systemRunning()} turns false.
  */
 public final class ClusterNode implements AutoCloseable {
+    /** The node-local name of the root of the system tree. */
+    public static final String SYSTEM_SUPERVISOR = "cohort_system";
+    /** How the supervisors of Cohort's services are named: this prefix, then the service. */
+    public static final String SERVICE_PREFIX = "cohort.service.";
     private final Node node;
     private final JGroupsTransport transport;
     private final FrameRouter router;
     private final GlobalNames global;
     private final RemoteSpawn spawner;
     private final Discovery discovery;
+    private final ServiceHealth health;
+    private final dev.cohort.process.Pid system;
     private final List<Consumer<NodeEvent>> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<dev.cohort.process.Pid> nodeMonitors = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -50,8 +65,13 @@ public final class ClusterNode implements AutoCloseable {
     public record NodeEvent(String node, boolean up) {}
 
     private ClusterNode(Builder b, String host) throws Exception {
-        this.node = Node.builder().name(b.name).build();
+        Node.Builder nb = Node.builder().name(b.name);
+        if (b.clock != null) nb.clock(b.clock);
+        if (b.scheduler != null) nb.scheduler(b.scheduler);
+        this.node = nb.build();
         this.discovery = b.discovery;
+        this.health = new ServiceHealth(b.name);
+        node.telemetry(health);
         try {
             this.transport = new JGroupsTransport(
                     new JGroupsTransport.Settings(b.name, host, b.port, b.discovery, b.cookie, b.encryptionSecret, b.tls),
@@ -61,7 +81,10 @@ public final class ClusterNode implements AutoCloseable {
             this.router = new FrameRouter(node, b.serializer, transport);
             node.attach(router);
             this.global = new GlobalNames(router, b.globalTimeout);
-            this.spawner = new RemoteSpawn(node);
+            this.spawner = new RemoteSpawn();
+            this.system = dev.cohort.supervisor.Supervisor.start(node, dev.cohort.supervisor.Supervisor.builder()
+                    .name(SYSTEM_SUPERVISOR).intensity(10, Duration.ofMinutes(1))
+                    .child(spawner.childSpec()).child(global.childSpec()).build());
             transport.connect();
         } catch (Exception | Error e) {
             node.close();
@@ -120,6 +143,34 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Starting processes on other nodes. */
     public RemoteSpawn spawner() { return spawner; }
+
+    /** The root of this node's system tree (registered as {@value #SYSTEM_SUPERVISOR}). */
+    public dev.cohort.process.Pid system() { return system; }
+
+    /**
+     * Starts a service under the system supervisor: {@code service} is normally a supervisor
+     * child spec named {@link #SERVICE_PREFIX}{@code ...} (what the builders of Cohort's services
+     * make with their {@code childSpec()}), restarted whenever it ends.
+     *
+     * @throws dev.cohort.server.StartException if it fails to start
+     * @throws IllegalArgumentException if a service with its id runs already
+     */
+    public dev.cohort.process.Pid startService(dev.cohort.supervisor.ChildSpec service) {
+        return dev.cohort.supervisor.Supervisor.startChild(node, system, service);
+    }
+
+    /** Stops the service {@code id} and removes it from the system tree; false if there is none. */
+    public boolean stopService(Object id) {
+        boolean had = dev.cohort.supervisor.Supervisor.terminateChild(node, system, id);
+        if (had) dev.cohort.supervisor.Supervisor.deleteChild(node, system, id);
+        return had;
+    }
+
+    /** How many times each supervisor of this node's system tree gave up, by name (empty: never). */
+    public java.util.Map<String, Long> servicesGaveUp() { return health.counts(); }
+
+    /** Whether the system supervisor runs (false once it gave up: the node's services are down). */
+    public boolean systemRunning() { return node.isAlive(system); }
 
     /** How this node finds the others. */
     public Discovery discovery() { return discovery; }
@@ -214,8 +265,20 @@ public final class ClusterNode implements AutoCloseable {
         private Duration globalTimeout = Duration.ofSeconds(10);
         private long maxOutboxBytes = JGroupsTransport.DEFAULT_MAX_OUTBOX_BYTES;
         private Duration maxSendStall = JGroupsTransport.DEFAULT_MAX_SEND_STALL;
+        private dev.cohort.time.Clock clock;
+        private dev.cohort.time.Scheduler scheduler;
 
         private Builder() {}
+
+        /**
+         * The clock every timer and restart-intensity window of the node reads (default: the
+         * system clock); with {@link #scheduler}, {@link dev.cohort.time.ManualTime} drives a
+         * node's timers from a test. The transport's own timers (JGroups') stay on real time.
+         */
+        public Builder clock(dev.cohort.time.Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+
+        /** The scheduler of the node's timers ({@code sendAfter}); see {@link #clock}. */
+        public Builder scheduler(dev.cohort.time.Scheduler scheduler) { this.scheduler = Objects.requireNonNull(scheduler, "scheduler"); return this; }
 
         /** {@code NAME@HOST}; the node listens on HOST. */
         public Builder name(String name) { this.name = name; return this; }

@@ -1,7 +1,7 @@
 package dev.cohort.process;
 
 /**
- * Hooks the runtime calls on events worth counting: completed calls and supervisor restarts.
+ * Hooks the runtime calls on events worth counting: completed calls, supervisor restarts and supervisors that give up.
  * An observer installs one with {@link Node#telemetry(Telemetry)}; without one the runtime
  * pays a single field read per call.
  *
@@ -25,4 +25,11 @@ public interface Telemetry {
 
     /** A supervisor restarted one of its children (reported once per restarted child). */
     default void childRestarted(Pid supervisor, Object childId) {}
+
+    /**
+     * A supervisor reached its restart intensity and is stopping with its children; {@code name}
+     * is the name it was given (a service of Cohort's system tree is named after the service),
+     * or null.
+     */
+    default void supervisorGaveUp(Pid supervisor, String name) {}
 }

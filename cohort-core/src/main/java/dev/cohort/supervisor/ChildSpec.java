@@ -68,6 +68,8 @@ public record ChildSpec(Object id, ChildStart start, Restart restart, Shutdown s
         }
     }
 
+    public ChildSpec withId(Object id) { return new ChildSpec(id, start, restart, shutdown, type); }
+
     public ChildSpec withRestart(Restart restart) { return new ChildSpec(id, start, restart, shutdown, type); }
 
     public ChildSpec withShutdown(Shutdown shutdown) { return new ChildSpec(id, start, restart, shutdown, type); }

@@ -83,10 +83,12 @@ final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer
         if (!(message instanceof Exit exit)) return Next.noReply(this);
         ChildSpec c = children.remove(exit.from());
         if (c == null || !c.restart().restartsAfter(exit.reason())) return Next.noReply(this);
+        boolean routine = RoutineExit.is(exit.reason());
         for (;;) {
-            if (!intensity.allowRestart()) {
+            if (!routine && !intensity.allowRestart()) {
                 log.error("dynamic supervisor {} reached its restart intensity ({} in {}); shutting down",
                         self.self(), spec.maxRestarts(), spec.period());
+                self.node().telemetry().supervisorGaveUp(self.self(), null);
                 stopAll();
                 return Next.stop(ExitReason.SHUTDOWN, this);
             }
@@ -98,6 +100,7 @@ final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer
                 return Next.noReply(this);
             } catch (StartException e) {
                 log.error("dynamic supervisor {}: restart of {} failed: {}", self.self(), c.id(), e.getMessage());
+                routine = false; // a failed start is a fault
             }
         }
     }

@@ -154,16 +154,17 @@ final class SupervisorServer implements GenServer<SupervisorServer> {
             return Next.noReply(this);
         }
         log.info("supervisor {}: child {} ({}) ended with {}; restarting ({})",
-                self.self(), c.spec.id(), exit.from(), exit.reason(), spec.strategy());
-        return restart(c);
+                who(), c.spec.id(), exit.from(), exit.reason(), spec.strategy());
+        return restart(c, RoutineExit.is(exit.reason()));
     }
 
     /** Restarts per strategy, retrying failed starts while intensity allows. */
-    private Next<SupervisorServer> restart(Child failed) {
+    private Next<SupervisorServer> restart(Child failed, boolean routine) {
         for (;;) {
-            if (!intensity.allowRestart()) {
+            if (!routine && !intensity.allowRestart()) {
                 log.error("supervisor {} reached its restart intensity ({} in {}); shutting down",
-                        self.self(), spec.maxRestarts(), spec.period());
+                        who(), spec.maxRestarts(), spec.period());
+                self.node().telemetry().supervisorGaveUp(self.self(), spec.name());
                 stopAll();
                 return Next.stop(ExitReason.SHUTDOWN, this);
             }
@@ -190,15 +191,19 @@ final class SupervisorServer implements GenServer<SupervisorServer> {
                     c.pid = startOne(c.spec);
                     self.node().telemetry().childRestarted(self.self(), c.spec.id());
                 } catch (StartException e) {
-                    log.error("supervisor {}: restart of child {} failed: {}", self.self(), c.spec.id(), e.getMessage());
+                    log.error("supervisor {}: restart of child {} failed: {}", who(), c.spec.id(), e.getMessage());
                     broken = c;
                     break;
                 }
             }
             if (broken == null) return Next.noReply(this);
             failed = broken;
+            routine = false; // a failed start is a fault
         }
     }
+
+    /** How logs name this supervisor: its name and pid, or its pid. */
+    private String who() { return spec.name() == null ? self.self().toString() : spec.name() + " " + self.self(); }
 
     private void stopAll() {
         for (int k = children.size() - 1; k >= 0; k--) {

@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
  * as {@code cohort_processes}): processes, the longest mailbox and the 99th percentile of mailbox
  * lengths, connected nodes, node up/down/suspected events, frames (each a message or a signal)
  * and bytes per node pair and direction, call latencies (local and remote), supervisor
- * restarts, per replicated map and neighbour the sync lag and the deltas in flight, the
+ * restarts and supervisors that gave up (by name), per replicated map and neighbour the sync lag and the deltas in flight, the
  * update-reach time, registry entries and conflicts, supervised children per member, and the
  * JVM's memory. Gauges are read when scraped: no cost between scrapes.
  */
@@ -51,7 +51,7 @@ final class NodeMetrics implements MeterBinder {
      * (Micrometer function timers: {@code _count} and {@code _sum}, no maximum or histogram, which
      * would cost every call more).
      */
-    static Telemetry telemetry(MeterRegistry registry) {
+    static Telemetry telemetry(MeterRegistry registry, Telemetry next) {
         LongAdder[] local = {new LongAdder(), new LongAdder()}, remote = {new LongAdder(), new LongAdder()};
         for (var e : Map.of("local", local, "remote", remote).entrySet()) {
             LongAdder[] a = e.getValue();
@@ -65,9 +65,19 @@ final class NodeMetrics implements MeterBinder {
                 LongAdder[] a = isRemote ? remote : local;
                 a[0].increment();
                 a[1].add(nanos);
+                next.callCompleted(nanos, isRemote);
             }
 
-            @Override public void childRestarted(Pid supervisor, Object childId) { restarts.increment(); }
+            @Override public void childRestarted(Pid supervisor, Object childId) {
+                restarts.increment();
+                next.childRestarted(supervisor, childId);
+            }
+
+            @Override public void supervisorGaveUp(Pid supervisor, String name) {
+                Counter.builder("cohort.supervisor.gave_up").description("supervisors of this node that reached their restart intensity")
+                        .tag("supervisor", name == null ? "unnamed" : name).register(registry).increment();
+                next.supervisorGaveUp(supervisor, name);
+            }
         };
     }
 

@@ -4,7 +4,6 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.process.Address;
 import dev.cohort.process.From;
 import dev.cohort.process.ProcessContext;
-import dev.cohort.server.AlreadyStartedException;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.Next;
 import dev.cohort.server.StartOptions;
@@ -27,12 +26,27 @@ final class NodeSummary implements GenServer<Void> {
         this.probe = probe;
     }
 
-    /** Starts the process; returns it, or null if another observer of this node runs one (that one answers). */
-    static dev.cohort.process.Pid serve(ClusterNode cluster, UpdateProbe probe) {
+    /** Its service id in the node's system tree. */
+    static final String SERVICE = ClusterNode.SERVICE_PREFIX + "observer";
+
+    /**
+     * Starts the process as the service {@value #SERVICE} of the node's system tree (a
+     * one-for-one supervisor of it); returns false if another observer of this node runs it
+     * already (that one answers).
+     */
+    static boolean serve(ClusterNode cluster, UpdateProbe probe) {
+        dev.cohort.supervisor.Supervisor.Spec spec = dev.cohort.supervisor.Supervisor.builder().name(SERVICE)
+                .child(dev.cohort.supervisor.ChildSpec.worker("summary",
+                        sup -> {
+                            dev.cohort.supervisor.Supervisor.awaitNameFree(sup, NAME, Duration.ofSeconds(5));
+                            return GenServer.startLink(sup, new NodeSummary(cluster, probe), StartOptions.named(NAME));
+                        }))
+                .build();
         try {
-            return GenServer.start(cluster.node(), new NodeSummary(cluster, probe), StartOptions.named(NAME));
-        } catch (AlreadyStartedException e) {
-            return null;
+            cluster.startService(dev.cohort.supervisor.ChildSpec.supervisor(SERVICE, spec));
+            return true;
+        } catch (IllegalArgumentException | dev.cohort.server.StartException e) {
+            return false; // another observer's service, or its process, runs already
         }
     }
 

@@ -54,11 +54,13 @@ public final class Observer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final java.util.concurrent.atomic.AtomicBoolean open;
     private final UpdateProbe probe;
-    private final Pid summary;
+    private final boolean summary;
+    private final dev.cohort.process.Telemetry telemetryBefore;
 
     private Observer(ClusterNode cluster, Javalin web, PrometheusMeterRegistry metrics, java.util.concurrent.atomic.AtomicBoolean open,
-                     UpdateProbe probe, Pid summary) {
+                     UpdateProbe probe, boolean summary, dev.cohort.process.Telemetry telemetryBefore) {
         this.summary = summary;
+        this.telemetryBefore = telemetryBefore;
         this.cluster = cluster;
         this.web = web;
         this.metrics = metrics;
@@ -150,13 +152,14 @@ public final class Observer implements AutoCloseable {
             DistributedViews distributed = new DistributedViews(List.copyOf(registries), List.copyOf(supervisors));
             NodeMetrics nodeMetrics = new NodeMetrics(cluster, view, distributed, List.copyOf(maps), probe);
             nodeMetrics.bindTo(metrics);
-            cluster.node().telemetry(NodeMetrics.telemetry(metrics));
+            dev.cohort.process.Telemetry before = cluster.node().telemetry();
+            cluster.node().telemetry(NodeMetrics.telemetry(metrics, before));
             java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-            Pid summary = NodeSummary.serve(cluster, probe);
+            boolean summary = NodeSummary.serve(cluster, probe);
             ObserverWeb.Observed observed = new ObserverWeb.Observed(cluster, view, distributed, List.copyOf(maps), probe,
                     new ProcessTable(cluster.node()), names, List.copyOf(panels), nodeMetrics);
             Javalin web = ObserverWeb.start(observed, metrics, host, port, token, open);
-            return new Observer(cluster, web, metrics, open, probe, summary);
+            return new Observer(cluster, web, metrics, open, probe, summary, before);
         }
     }
 
@@ -170,10 +173,10 @@ public final class Observer implements AutoCloseable {
     public void close() {
         open.set(false);
         web.stop();
-        cluster.node().telemetry(dev.cohort.process.Telemetry.NONE);
-        if (summary != null) { // ended before close returns: a later observer of this node serves its own
+        cluster.node().telemetry(telemetryBefore);
+        if (summary) { // ended before close returns: a later observer of this node serves its own
             try {
-                dev.cohort.server.GenServer.stop(cluster.node(), summary, dev.cohort.process.ExitReason.SHUTDOWN, java.time.Duration.ofSeconds(5));
+                cluster.stopService(NodeSummary.SERVICE);
             } catch (RuntimeException e) {
                 // ended already, or killed with its node
             }

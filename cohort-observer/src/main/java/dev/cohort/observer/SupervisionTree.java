@@ -52,9 +52,11 @@ final class SupervisionTree {
             }
         }
         for (DistributedSupervisor d : distributed) {
+            Pid member = d.server();
+            if (member == null) continue; // restarting
             List<Child> children = new ArrayList<>();
             for (RunningChild c : d.localChildren()) children.add(new Child(c.id(), c.pid(), "worker"));
-            asked.put(d.server(), CompletableFuture.completedFuture(children));
+            asked.put(member, CompletableFuture.completedFuture(children));
         }
         Map<Pid, List<Child>> answers = new LinkedHashMap<>();
         Set<Pid> unanswered = new HashSet<>();

@@ -46,7 +46,7 @@ final class UpdateProbe implements AutoCloseable {
 
             @Override public Object decode(byte[] bytes) throws DeltaCodec.Malformed { throw new DeltaCodec.Malformed("not a probe value"); }
         };
-        this.map = ReplicatedMap.start(cluster, MAP, none, String.class, Long.class, ReplicatedMap.Options.defaults());
+        this.map = ReplicatedMap.builder(cluster, MAP, String.class, Long.class).values(none).start();
         String me = cluster.name();
         map.put(me, 0L); // says "this node has a probe" to the others
         map.subscribe(change -> {

@@ -40,7 +40,7 @@ final class StateCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) nodes.add(NodeProcess.startWith(StateNodeMain.class, (char) ('a' + i) + "@127.0.0.1", ports[i + 1], "c", this.options));
         client = ClusterNode.builder().name("client@127.0.0.1").port(ports[0]).cookie("c")
                 .discovery(Discovery.staticHosts(seeds)).serializer(StateNodeMain.serializer()).start();
-        registry = DistributedRegistry.start(client, "state", StateNodeMain.serializer());
+        registry = DistributedRegistry.builder(client, "state").serializer(StateNodeMain.serializer()).start();
         for (NodeProcess p : nodes) p.awaitLine("READY"::equals, WAIT);
         await().atMost(WAIT).until(() -> client.connectedNodes().size() == n);
     }

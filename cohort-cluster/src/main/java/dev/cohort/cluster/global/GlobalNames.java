@@ -8,6 +8,7 @@ import dev.cohort.process.ExitReason;
 import dev.cohort.process.NameResolver;
 import dev.cohort.process.Node;
 import dev.cohort.process.Pid;
+import dev.cohort.supervisor.ChildSpec;
 import dev.cohort.process.ProcessContext;
 import dev.cohort.process.Ref;
 import java.time.Duration;
@@ -89,7 +90,11 @@ public final class GlobalNames implements NameResolver {
 
     private record Pending(Frame.GlobalClaim claim, CompletableFuture<Boolean> answer) {}
     private final AtomicLong requests = new AtomicLong();
-    private final Pid keeper;
+    /** The node-local name of the process that watches this node's holders. */
+    public static final String KEEPER_NAME = "cohort_global_keeper";
+    /** Its child id in the system supervisor. */
+    public static final String SERVICE_ID = "global_names";
+    private static final Address KEEPER = Address.name(KEEPER_NAME);
 
     /**
      * Serves global names for the node of {@code router}. Created by {@code ClusterNode}; call
@@ -107,8 +112,20 @@ public final class GlobalNames implements NameResolver {
         this.router = Objects.requireNonNull(router, "router");
         this.node = router.node();
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.keeper = node.spawn(this::keep);
         router.onGlobal(this::apply);
+    }
+
+    /**
+     * The keeper, the process that releases the names of local holders that end, as a child of a
+     * supervisor (in a {@code ClusterNode}, of its system supervisor). The table lives in this
+     * object; a restarted keeper watches every local holder in it again (a holder that ended
+     * while no keeper ran is released at once).
+     */
+    public ChildSpec childSpec() {
+        return ChildSpec.worker(SERVICE_ID, sup -> {
+            dev.cohort.supervisor.Supervisor.awaitNameFree(sup, KEEPER_NAME, timeout);
+            return sup.spawnLink(this::keep);
+        });
     }
 
     /**
@@ -355,7 +372,7 @@ public final class GlobalNames implements NameResolver {
     /** {@code c} holds its name in this node's table: answer its waiting caller, or release it if the caller gave up. */
     private void granted(Frame.GlobalClaim c) {
         if (!c.pid().node().equals(node.name())) return;
-        node.send(keeper, new Watch(c.name(), c.pid()));
+        node.send(KEEPER, new Watch(c.name(), c.pid())); // no keeper now: the next one finds it in the table
         Pending p = pendingClaims.remove(c.request());
         if (p != null) {
             p.answer().complete(true);
@@ -377,6 +394,13 @@ public final class GlobalNames implements NameResolver {
     private void keep(ProcessContext self) {
         Map<Ref, Watch> watching = new HashMap<>();
         java.util.Set<Watch> watched = new java.util.HashSet<>();
+        node.register(KEEPER_NAME, self.self());
+        // after registering: a holder granted from now on is sent here, one granted before is in the table
+        names.forEach((name, h) -> {
+            if (h.pid().node().equals(node.name()) && watched.add(new Watch(name, h.pid()))) {
+                watching.put(self.monitor(h.pid()), new Watch(name, h.pid()));
+            }
+        });
         for (;;) {
             switch (self.receive()) {
                 case Watch w -> {

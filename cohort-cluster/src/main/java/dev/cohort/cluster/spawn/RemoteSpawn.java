@@ -35,14 +35,25 @@ import java.util.function.Function;
 public final class RemoteSpawn {
     /** The name of the spawn server on every node. */
     public static final String SERVER_NAME = "cohort_spawner";
+    /** Its child id in the system supervisor. */
+    public static final String SERVICE_ID = "remote_spawn";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, Function<Object, ProcessBody>> bodies = new ConcurrentHashMap<>();
     private final Map<String, Function<Object, ChildSpec>> children = new ConcurrentHashMap<>();
 
-    /** Starts the spawn server of {@code node}. Created by {@code ClusterNode}. */
-    public RemoteSpawn(Node node) {
-        GenServer.start(node, new Server(), StartOptions.named(SERVER_NAME));
+    /** The factories of one node; its server runs as {@link #childSpec()}. Created by {@code ClusterNode}. */
+    public RemoteSpawn() {}
+
+    /**
+     * The spawn server as a child of a supervisor (in a {@code ClusterNode}, of its system
+     * supervisor): stateless, so a restart loses nothing; the factories live in this object.
+     */
+    public ChildSpec childSpec() {
+        return ChildSpec.worker(SERVICE_ID, sup -> {
+            dev.cohort.supervisor.Supervisor.awaitNameFree(sup, SERVER_NAME, TIMEOUT);
+            return GenServer.startLink(sup, new Server(), StartOptions.named(SERVER_NAME));
+        });
     }
 
     /** Lets other nodes start plain processes made by {@code factory} under {@code name}. */

@@ -45,7 +45,9 @@ class GlobalNamesTest {
             AtomicLong clock = new AtomicLong(1_000);
             clocks.put(n, clock);
             nodes.put(n, r.node());
-            global.put(n, new GlobalNames(r, Duration.ofSeconds(10), () -> Instant.ofEpochMilli(clock.get())));
+            GlobalNames g = new GlobalNames(r, Duration.ofSeconds(10), () -> Instant.ofEpochMilli(clock.get()));
+            dev.cohort.supervisor.Supervisor.start(r.node(), dev.cohort.supervisor.Supervisor.builder().child(g.childSpec()).build());
+            global.put(n, g);
         }
     }
 

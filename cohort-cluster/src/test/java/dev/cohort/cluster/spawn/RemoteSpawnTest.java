@@ -29,8 +29,15 @@ class RemoteSpawnTest {
     private final TestNetwork net = new TestNetwork();
     private final Node gotham = net.joinNode("gotham@127.0.0.1", ForySerializer.builder().build());
     private final Node metropolis = net.joinNode("metropolis@127.0.0.1", ForySerializer.builder().build());
-    private final RemoteSpawn gothamSpawn = new RemoteSpawn(gotham);
-    private final RemoteSpawn metropolisSpawn = new RemoteSpawn(metropolis);
+    private final RemoteSpawn gothamSpawn = serve(gotham);
+    private final RemoteSpawn metropolisSpawn = serve(metropolis);
+
+    /** A spawn service under a supervisor of its own, as a ClusterNode's system tree holds it. */
+    private static RemoteSpawn serve(Node node) {
+        RemoteSpawn spawn = new RemoteSpawn();
+        dev.cohort.supervisor.Supervisor.start(node, dev.cohort.supervisor.Supervisor.builder().child(spawn.childSpec()).build());
+        return spawn;
+    }
 
     @AfterEach
     void stop() {

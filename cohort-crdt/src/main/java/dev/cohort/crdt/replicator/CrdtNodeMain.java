@@ -23,8 +23,7 @@ public final class CrdtNodeMain extends NodeCommand {
     @Override
     protected void running(ClusterNode cluster) {
         ForySerializer serializer = ForySerializer.builder().build();
-        ReplicatedMap<String, Integer> map = ReplicatedMap.start(cluster, "bench", serializer, String.class, Integer.class,
-                ReplicatedMap.Options.defaults());
+        ReplicatedMap<String, Integer> map = ReplicatedMap.builder(cluster, "bench", String.class, Integer.class).serializer(serializer).start();
         dev.cohort.cluster.cli.KeyArrivals arrivals = new dev.cohort.cluster.cli.KeyArrivals(cluster, expect);
         map.subscribe(c -> { if (c.after().isPresent()) arrivals.arrived(c.key(), c.before().isEmpty()); });
         commands(map);

@@ -7,9 +7,10 @@ import dev.cohort.crdt.AWLWWMapReplica;
 import dev.cohort.crdt.DeltaCodec;
 import dev.cohort.crdt.MerkleTree;
 import dev.cohort.process.Address;
-import dev.cohort.process.Pid;
 import dev.cohort.server.GenServer;
 import dev.cohort.server.StartOptions;
+import dev.cohort.supervisor.ChildSpec;
+import dev.cohort.supervisor.Supervisor;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -45,16 +46,34 @@ import java.util.function.ToLongFunction;
  */
 public final class ReplicatedMap<K, V> implements AutoCloseable {
     private static final Duration CALL = Duration.ofSeconds(10);
+    /** How long a restarted replicator waits for its predecessor to finish stopping. */
+    private static final Duration PREDECESSOR_WAIT = Duration.ofSeconds(10);
 
     private final ClusterNode cluster;
-    private final Pid server;
+    private final String mapName;
     private final String serverName;
+    private final Address server;
+    private final DeltaCodec<K, V> codec;
+    private final ToLongFunction<K> keyHash;
+    private final Options options;
+    /** Starts of the replicator so far: each writes under its own replica id. */
+    private final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    /** Subscribers, kept here so that a restarted replicator feeds them too; changed only on the replicator. */
+    private final List<Subscription<K, V>> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean inSystemTree;
 
-    private ReplicatedMap(ClusterNode cluster, Pid server, String serverName) {
+    private ReplicatedMap(ClusterNode cluster, String mapName, DeltaCodec<K, V> codec, DeltaCodec.Values values, Options options) {
         this.cluster = cluster;
-        this.server = server;
-        this.serverName = serverName;
+        this.mapName = mapName;
+        this.serverName = "cohort.crdt." + mapName;
+        this.server = Address.name(serverName);
+        this.codec = codec;
+        this.keyHash = k -> k instanceof String s ? MerkleTree.hashOf(s) : MerkleTree.hashOf(values.encode(k));
+        this.options = options;
     }
+
+    /** A subscriber: its feed, and what it does when the replicator restarts (before the replay). */
+    record Subscription<K, V>(Consumer<AWLWWMapReplica.Change<K, V>> listener, Runnable onRestart) {}
 
     /**
      * Settings: how often anti-entropy runs, how many keys one message may carry, the Merkle
@@ -109,41 +128,100 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
     public record PeerStats(long lastSyncMillis, long deltasSent, long deltasUnconfirmed, boolean syncInFlight) {}
 
     /**
-     * Starts this node's replica of map {@code name}. Keys and values travel through
-     * {@code serializer}, so their classes must be on its allow-list.
+     * Settings of this node's replica of map {@code name}, then {@link Builder#start()}. Keys and
+     * values travel through a {@link Builder#serializer} (their classes on its allow-list) or an
+     * explicit {@link Builder#values} codec.
      */
-    public static <K, V> ReplicatedMap<K, V> start(ClusterNode cluster, String name, Serializer serializer,
-                                                   Class<K> keyType, Class<V> valueType, Options options) {
-        DeltaCodec.Values values = new DeltaCodec.Values() {
-            @Override public byte[] encode(Object value) { return serializer.serialize(value); }
-
-            @Override public Object decode(byte[] bytes) throws DeltaCodec.Malformed {
-                try {
-                    return serializer.deserialize(bytes);
-                } catch (FrameException e) {
-                    throw new DeltaCodec.Malformed(e.getMessage(), e);
-                }
-            }
-        };
-        return start(cluster, name, values, keyType, valueType, options);
+    public static <K, V> Builder<K, V> builder(ClusterNode cluster, String name, Class<K> keyType, Class<V> valueType) {
+        return new Builder<>(cluster, name, keyType, valueType);
     }
 
+    /** The id of this map's service in the system tree, and the name of its supervisor. */
+    public String serviceId() { return ClusterNode.SERVICE_PREFIX + "crdt." + mapName; }
+
     /**
-     * The same with an explicit codec for keys and values that are not Strings, Integers or
-     * Longs (those are encoded natively). A key's encoding must be deterministic: it is hashed to
-     * place the key in the Merkle tree.
+     * The service as a child spec: a one-for-one supervisor of the replicator, named
+     * {@link #serviceId()}. {@link Builder#start()} places it in the node's system tree; place it
+     * under a supervisor of your own instead with {@link Builder#build()} and this. A restarted
+     * replicator writes under a new replica id (the old one is retired like a departed
+     * incarnation's), reloads its store if it has one, re-syncs from its neighbours, and replays
+     * its state to every subscriber.
      */
-    public static <K, V> ReplicatedMap<K, V> start(ClusterNode cluster, String name, DeltaCodec.Values values,
-                                                   Class<K> keyType, Class<V> valueType, Options options) {
-        String serverName = "cohort.crdt." + Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(options, "options");
-        DeltaCodec<K, V> codec = new DeltaCodec<>(values, keyType, valueType);
-        ToLongFunction<K> keyHash = k -> k instanceof String s ? MerkleTree.hashOf(s) : MerkleTree.hashOf(values.encode(k));
-        ReplicatorServer<K, V> s = new ReplicatorServer<>(cluster, serverName, codec, keyHash, options);
-        Pid pid = GenServer.start(cluster.node(), s, StartOptions.named(serverName));
-        cluster.monitorNodes(pid); // node events as messages, ending with the replicator
-        for (String n : cluster.connectedNodes()) cluster.node().send(pid, new ClusterNode.NodeEvent(n, true));
-        return new ReplicatedMap<>(cluster, pid, serverName);
+    public ChildSpec childSpec() {
+        return ChildSpec.supervisor(serviceId(), Supervisor.builder().name(serviceId()).child(replicatorSpec()).build());
+    }
+
+    /** The replicator alone, as a worker child: for a service that supervises it with its own processes (a registry does). */
+    public ChildSpec replicatorSpec() {
+        return ChildSpec.worker("replicator", sup -> {
+            Supervisor.awaitNameFree(sup, serverName, PREDECESSOR_WAIT); // a predecessor may still be saving
+            ReplicatorServer<K, V> s = new ReplicatorServer<>(cluster, serverName, codec, keyHash, options,
+                    starts.incrementAndGet(), subscribers);
+            return GenServer.startLink(sup, s, StartOptions.named(serverName));
+        });
+    }
+
+    /** Builds a {@link ReplicatedMap}. */
+    public static final class Builder<K, V> {
+        private final ClusterNode cluster;
+        private final String name;
+        private final Class<K> keyType;
+        private final Class<V> valueType;
+        private DeltaCodec.Values values;
+        private Options options = Options.defaults();
+
+        private Builder(ClusterNode cluster, String name, Class<K> keyType, Class<V> valueType) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            this.name = Objects.requireNonNull(name, "name");
+            dev.cohort.process.Node.checkName("cohort.crdt." + name, "a replicated map's name");
+            this.keyType = Objects.requireNonNull(keyType, "keyType");
+            this.valueType = Objects.requireNonNull(valueType, "valueType");
+        }
+
+        /** Keys and values through {@code serializer}: their classes must be on its allow-list. */
+        public Builder<K, V> serializer(Serializer serializer) {
+            Objects.requireNonNull(serializer, "serializer");
+            this.values = new DeltaCodec.Values() {
+                @Override public byte[] encode(Object value) { return serializer.serialize(value); }
+
+                @Override public Object decode(byte[] bytes) throws DeltaCodec.Malformed {
+                    try {
+                        return serializer.deserialize(bytes);
+                    } catch (FrameException e) {
+                        throw new DeltaCodec.Malformed(e.getMessage(), e);
+                    }
+                }
+            };
+            return this;
+        }
+
+        /**
+         * An explicit codec for keys and values that are not Strings, Integers or Longs (those
+         * are encoded natively). A key's encoding must be deterministic: it is hashed to place the
+         * key in the Merkle tree.
+         */
+        public Builder<K, V> values(DeltaCodec.Values values) { this.values = Objects.requireNonNull(values, "values"); return this; }
+
+        /** Sync interval, keys per message, Merkle depth, retirement and store (default {@link Options#defaults()}). */
+        public Builder<K, V> options(Options options) { this.options = Objects.requireNonNull(options, "options"); return this; }
+
+        /** The map, not started: place {@link ReplicatedMap#childSpec()} under a supervisor of your own. */
+        public ReplicatedMap<K, V> build() {
+            if (values == null) throw new IllegalStateException("a replicated map needs a serializer or a values codec");
+            return new ReplicatedMap<>(cluster, name, new DeltaCodec<>(values, keyType, valueType), values, options);
+        }
+
+        /**
+         * Starts this node's replica as a service of the node's system tree.
+         *
+         * @throws IllegalArgumentException if this node runs a map of that name already
+         */
+        public ReplicatedMap<K, V> start() {
+            ReplicatedMap<K, V> map = build();
+            cluster.startService(map.childSpec());
+            map.inSystemTree = true;
+            return map;
+        }
     }
 
     /** Writes {@code key = value}; visible here when this returns, elsewhere about one network hop later. */
@@ -196,15 +274,29 @@ public final class ReplicatedMap<K, V> implements AutoCloseable {
      * falls between the snapshot and the feed.
      */
     public void subscribe(Consumer<AWLWWMapReplica.Change<K, V>> listener) {
-        cluster.node().call(server, new ReplicatorServer.Subscribe(listener), CALL);
+        subscribe(listener, () -> {});
+    }
+
+    /**
+     * As {@link #subscribe(Consumer)}; if the replicator restarts, {@code onRestart} runs on the
+     * new replicator before it replays its state (a subscriber that keeps a view of the map
+     * clears it there: the new replica starts from its store, or empty, and re-syncs).
+     */
+    public void subscribe(Consumer<AWLWWMapReplica.Change<K, V>> listener, Runnable onRestart) {
+        cluster.node().call(server, new ReplicatorServer.Subscribe(new Subscription<>(Objects.requireNonNull(listener, "listener"),
+                Objects.requireNonNull(onRestart, "onRestart"))), CALL);
     }
 
     /** The address of this map's process on {@code node}. */
     public Address on(String node) { return Address.remote(serverName, node); }
 
-    /** Stops this replica (saving its state to the store, if any); the other replicas keep the map. */
+    /**
+     * Stops this replica (saving its state to the store, if any) and removes its service from the
+     * system tree; the other replicas keep the map. A map placed under a supervisor of your own
+     * is stopped by that supervisor: then this does nothing.
+     */
     @Override
     public void close() {
-        GenServer.stop(cluster.node(), server, dev.cohort.process.ExitReason.NORMAL, CALL);
+        if (inSystemTree) cluster.stopService(serviceId());
     }
 }

@@ -52,7 +52,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     record Get(Object key) {}
     enum Query { TO_MAP, SIZE, STATS }
     record Neighbours(Set<String> nodes) {}
-    record Subscribe(Consumer<?> listener) {}
+    record Subscribe(ReplicatedMap.Subscription<?, ?> subscription) {}
     private record Resync(String node) {}
 
     /** Anti-entropy with one neighbour: the sync this side started and has in flight (-1: none). */
@@ -83,7 +83,9 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     private final Map<String, Set<String>> retiredBy = new HashMap<>();
     private Set<String> fixedNeighbours;
     private final Map<String, Peer> peers = new HashMap<>();
-    private final List<Consumer<AWLWWMapReplica.Change<K, V>>> subscribers = new ArrayList<>();
+    /** The map's subscribers: they outlive this process, so that its successor feeds them. */
+    private final List<ReplicatedMap.Subscription<K, V>> subscribers;
+    private final int incarnation;
     /** Keys written here since the last flush, and the dots those writes superseded: the next delta. */
     private Set<K> pendingKeys = new HashSet<>();
     private final Set<Dot> superseded = new HashSet<>();
@@ -94,16 +96,23 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     private long deltasSent, deltaBytes, syncsStarted, syncBytes, retired, refused;
     private ProcessContext self;
 
+    /**
+     * @param incarnation 1 for the first replicator of the map on this node, then one more per restart
+     * @param subscribers the map's subscribers, shared with the replicators before and after this one
+     */
     ReplicatorServer(ClusterNode cluster, String serverName, DeltaCodec<K, V> codec, ToLongFunction<K> keyHash,
-                     ReplicatedMap.Options options) {
+                     ReplicatedMap.Options options, int incarnation, List<ReplicatedMap.Subscription<K, V>> subscribers) {
         this.cluster = cluster;
+        this.incarnation = incarnation;
+        this.subscribers = subscribers;
         this.serverName = serverName;
         this.codec = codec;
         this.syncCodec = new SyncCodec<>(codec);
         this.options = options;
-        // one replica id per node incarnation: a restarted node must not reuse the dots of its
-        // previous life, which the others have seen (and may have seen removed)
-        this.replicaId = cluster.name() + "/" + cluster.node().creation();
+        // one replica id per node incarnation and replicator start: a restarted node or replicator
+        // must not reuse the dots of its previous life, which the others have seen (and may have
+        // seen removed); the old id is retired as an earlier life of this node
+        this.replicaId = cluster.name() + "/" + cluster.node().creation() + (incarnation > 1 ? "." + incarnation : "");
         this.clock = HybridLogicalClock.system(replicaId);
         this.antiEntropy = new AntiEntropy<>(replica, options.merkleDepth(), options.maxSyncKeys(), keyHash, new Random(),
                 this::joinFromPeer);
@@ -112,7 +121,20 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     @Override
     public Next<Void> init(ProcessContext self) throws Exception {
         this.self = self;
+        self.trapExit(true); // so that its supervisor's shutdown runs terminate, which flushes and saves
         cluster.deliverWithOrigin(self.self()); // replication messages name their sender: check it
+        cluster.monitorNodes(self.self()); // node events as messages, ending with this process
+        connected.addAll(cluster.connectedNodes()); // after subscribing: no join falls between
+        if (incarnation > 1) {
+            log.info("{}: restarted as replica {}; re-syncing from {}", serverName, replicaId, connected);
+            for (ReplicatedMap.Subscription<K, V> s : subscribers) {
+                try {
+                    s.onRestart().run();
+                } catch (RuntimeException e) {
+                    log.warn("{}: a subscriber failed on restart: {}", serverName, e.toString());
+                }
+            }
+        }
         if (options.store() != null) {
             Optional<byte[]> saved = options.store().load();
             if (saved.isPresent()) {
@@ -154,9 +176,9 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
                 peers.keySet().retainAll(n.nodes());
             }
             case Subscribe s -> {
-                Consumer<AWLWWMapReplica.Change<K, V>> listener = (Consumer<AWLWWMapReplica.Change<K, V>>) s.listener();
-                replay(listener);
-                subscribers.add(listener);
+                ReplicatedMap.Subscription<K, V> sub = (ReplicatedMap.Subscription<K, V>) s.subscription();
+                replay(sub.listener());
+                subscribers.add(sub);
             }
             case null, default -> {
                 // as gen_server does with a call it does not understand: say so, and live on
@@ -252,9 +274,9 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     }
 
     private void publish(AWLWWMapReplica.Change<K, V> c) {
-        for (Consumer<AWLWWMapReplica.Change<K, V>> s : subscribers) {
+        for (ReplicatedMap.Subscription<K, V> s : subscribers) {
             try {
-                s.accept(c);
+                s.listener().accept(c);
             } catch (RuntimeException e) {
                 log.warn("{}: a subscriber failed on {}: {}", serverName, c.key(), e.toString());
             }
@@ -269,6 +291,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
             case dev.cohort.cluster.ClusterNode.NodeEvent e -> membership(e);
             case Resync r -> startSync(r.node());
             case null -> log.warn("{}: dropped a null message", serverName);
+            case dev.cohort.process.Exit x -> { } // a linked process other than the supervisor: none is ours
             default -> {
                 if (message == FLUSH) flush();
                 else if (message == TICK) tick();
@@ -284,7 +307,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
             absentSince.remove(m.node());
         } else {
             connected.remove(m.node());
-            absentSince.put(m.node(), System.nanoTime());
+            absentSince.put(m.node(), self.node().clock().nanoTime()); // the node's clock: ManualTime drives retireAfter in tests
             peers.remove(m.node());
             liveIds.remove(m.node());
         }
@@ -431,7 +454,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
      * has said so, each forgets the id.
      */
     private void retire() {
-        long now = System.nanoTime();
+        long now = self.node().clock().nanoTime();
         String me = cluster.name();
         boolean adopter = neighbours().stream().allMatch(n -> n.compareTo(me) > 0);
         for (String id : replica.replicas()) {

@@ -36,8 +36,7 @@ class ReplicatedMapProcessTest {
         ForySerializer serializer = ForySerializer.builder().build();
         List<NodeProcess> remotes = new ArrayList<>();
         try (ClusterNode a = ClusterNode.start("a@127.0.0.1", pa, List.of(), "c", serializer)) {
-            ReplicatedMap<String, Integer> map = ReplicatedMap.start(a, "bench", serializer, String.class, Integer.class,
-                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(200)).withMaxSyncKeys(100));
+            ReplicatedMap<String, Integer> map = ReplicatedMap.builder(a, "bench", String.class, Integer.class).serializer(serializer).options(ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(200)).withMaxSyncKeys(100)).start();
             NodeProcess b = start("b@127.0.0.1", pb, pa), c = start("c@127.0.0.1", pc, pa);
             remotes.add(b);
             remotes.add(c);

@@ -51,7 +51,93 @@ class ReplicatedMapTest {
         ClusterNode c = ClusterNode.builder().name("n" + i + "@127.0.0.1").port(port).cookie("c")
                 .discovery(Discovery.staticHosts(seeds)).serializer(serializer).start();
         nodes.set(i, c);
-        maps.set(i, ReplicatedMap.start(c, "sessions", serializer, String.class, Integer.class, options));
+        maps.set(i, ReplicatedMap.builder(c, "sessions", String.class, Integer.class).serializer(serializer).options(options).start());
+    }
+
+    /**
+     * {@code retireAfter} and the sync ticks run on the node's clock: with {@link dev.cohort.time.ManualTime}
+     * given to {@code ClusterNode.Builder.clock/scheduler}, an hour of absence passes in a loop
+     * instead of being waited for. The id of a node that left stays until the hour is up, then is
+     * retired everywhere without losing its writes.
+     */
+    @Test
+    void retireAfterRunsOnTheNodesClockSoManualTimeDrivesIt() throws Exception {
+        dev.cohort.time.ManualTime time = new dev.cohort.time.ManualTime();
+        ReplicatedMap.Options options = ReplicatedMap.Options.defaults().withRetireAfter(Duration.ofHours(1));
+        for (int i = 0; i < 3; i++) seeds.add(new InetSocketAddress("127.0.0.1", freePort()));
+        for (int i = 0; i < 3; i++) {
+            ForySerializer serializer = ForySerializer.builder().build();
+            ClusterNode c = ClusterNode.builder().name("n" + i + "@127.0.0.1").port(seeds.get(i).getPort()).cookie("c")
+                    .discovery(Discovery.staticHosts(seeds)).serializer(serializer).clock(time).scheduler(time).start();
+            nodes.add(c);
+            maps.add(ReplicatedMap.builder(c, "sessions", String.class, Integer.class).serializer(serializer).options(options).start());
+        }
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(c -> c.connectedNodes().size() == 2));
+        Map<String, Integer> expected = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            maps.get(2).put("k" + i, i);
+            expected.put("k" + i, i);
+        }
+        // a step of time per poll: flushes, sync ticks and retirement all wait on the manual clock
+        java.util.function.BooleanSupplier step = () -> { time.advance(Duration.ofMillis(500)); return true; };
+        await().atMost(WAIT).until(() -> step.getAsBoolean() && maps.get(0).toMap().equals(expected) && maps.get(1).toMap().equals(expected));
+        String gone = maps.get(2).stats().replicaId();
+        nodes.get(2).close();
+        nodes.set(2, null);
+        await().atMost(WAIT).until(() -> nodes.get(0).connectedNodes().size() == 1 && nodes.get(1).connectedNodes().size() == 1);
+        time.advance(Duration.ofMinutes(59));
+        for (int i = 0; i < 5; i++) {
+            step.getAsBoolean();
+            assertThat(maps.get(0).stats().replicaIds()).as("before the hour is up").contains(gone);
+        }
+        time.advance(Duration.ofMinutes(1));
+        await().atMost(WAIT).until(() -> step.getAsBoolean()
+                && maps.stream().limit(2).noneMatch(m -> m.stats().replicaIds().contains(gone)));
+        assertThat(maps.get(0).toMap()).isEqualTo(expected);
+        assertThat(maps.get(1).toMap()).isEqualTo(expected);
+    }
+
+    /**
+     * A killed replicator is restarted by its service supervisor under a new replica id (the old
+     * one is retired like an earlier incarnation's), re-syncs every key from its neighbours, and
+     * feeds its subscribers the whole state again after telling them it restarted: no key lost,
+     * none left behind in a subscriber's view.
+     */
+    @Test
+    void aKilledReplicatorRestartsUnderANewReplicaIdAndResyncsEveryKey() throws Exception {
+        cluster(2, ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100)));
+        Map<String, Integer> view = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+        maps.get(1).subscribe(c -> {
+            if (c.after().isPresent()) view.put(c.key(), c.after().get());
+            else view.remove(c.key());
+        }, () -> {
+            restarts.incrementAndGet();
+            view.clear();
+        });
+        Map<String, Integer> expected = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            maps.get(i % 2).put("k" + i, i);
+            expected.put("k" + i, i);
+        }
+        await().atMost(WAIT).until(() -> maps.get(1).toMap().equals(expected) && view.equals(expected));
+        String before = maps.get(1).stats().replicaId();
+        dev.cohort.process.Pid replicator = nodes.get(1).node().whereis("cohort.crdt.sessions");
+        nodes.get(1).node().exit(replicator, dev.cohort.process.ExitReason.KILL);
+        maps.get(0).remove("k0"); // while the replicator of node 1 restarts: its view must lose k0 too
+        expected.remove("k0");
+        await().atMost(WAIT).ignoreExceptions().until(() -> maps.get(1).toMap().equals(expected));
+        assertThat(nodes.get(1).node().whereis("cohort.crdt.sessions")).isNotEqualTo(replicator);
+        assertThat(maps.get(1).stats().replicaId()).isNotEqualTo(before).startsWith(before + ".");
+        await().atMost(WAIT).until(() -> view.equals(expected));
+        assertThat(restarts).hasValue(1);
+        maps.get(1).put("after", 1); // the new replica writes, and its write reaches the other node
+        await().atMost(WAIT).until(() -> maps.get(0).get("after").isPresent());
+        // the killed replica's id is retired everywhere once its writes are adopted
+        await().atMost(WAIT).until(() -> !maps.get(0).stats().replicaIds().contains(before));
+        expected.put("after", 1);
+        await().atMost(WAIT).until(() -> maps.get(0).toMap().equals(expected) && maps.get(1).toMap().equals(expected));
+        assertThat(nodes.get(1).servicesGaveUp()).isEmpty();
     }
 
     /**

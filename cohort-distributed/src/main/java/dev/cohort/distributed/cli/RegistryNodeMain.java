@@ -26,7 +26,7 @@ public final class RegistryNodeMain extends NodeCommand {
 
     @Override
     protected void running(ClusterNode cluster) {
-        DistributedRegistry registry = DistributedRegistry.start(cluster, "bench", ForySerializer.builder().build());
+        DistributedRegistry registry = DistributedRegistry.builder(cluster, "bench").serializer(ForySerializer.builder().build()).start();
         KeyArrivals arrivals = new KeyArrivals(cluster, expect);
         registry.subscribe(e -> {
             if (e instanceof RegistryEvent.Registered r && e.key() instanceof String k) arrivals.arrived(k, r.previous() == null);

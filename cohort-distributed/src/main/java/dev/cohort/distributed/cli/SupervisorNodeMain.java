@@ -45,7 +45,7 @@ public final class SupervisorNodeMain extends NodeCommand {
     @Override
     protected void running(ClusterNode cluster) {
         ForySerializer serializer = ForySerializer.builder().build();
-        DistributedRegistry registry = DistributedRegistry.start(cluster, "bench", serializer);
+        DistributedRegistry registry = DistributedRegistry.builder(cluster, "bench").serializer(serializer).start();
         KeyArrivals arrivals = new KeyArrivals(cluster, expect);
         registry.subscribe(e -> {
             if (e instanceof RegistryEvent.Registered r && e.key() instanceof String k) arrivals.arrived(k, r.previous() == null);
@@ -54,7 +54,9 @@ public final class SupervisorNodeMain extends NodeCommand {
                 .strategy(strategy(strategy))
                 .redistribution(DistributedSupervisor.Redistribution.valueOf(redistribution.toUpperCase(java.util.Locale.ROOT)))
                 .start();
-        commands(cluster, registry, supervisor);
+        dev.cohort.crdt.replicator.ReplicatedMap<String, Integer> kv = dev.cohort.crdt.replicator.ReplicatedMap
+                .builder(cluster, "kv", String.class, Integer.class).serializer(serializer).start();
+        commands(cluster, registry, supervisor, new SystemCommands(cluster, kv, SupervisorNodeMain::print));
         print("READY");
     }
 
@@ -103,6 +105,13 @@ public final class SupervisorNodeMain extends NodeCommand {
             return Next.ok(id);
         }
 
+        /** The loser of a registry conflict (it traps exits, so the signal is a message) stops, as an application's process would. */
+        @Override
+        public Next<String> handleInfo(Object message, String state) {
+            if (message instanceof dev.cohort.process.Exit e && dev.cohort.supervisor.RoutineExit.is(e.reason())) return Next.stop(e.reason(), state);
+            return Next.noReply(state);
+        }
+
         @Override
         public Next<String> handleCast(Object request, String state) {
             if ("finish".equals(request)) return Next.stop(ExitReason.NORMAL, state);
@@ -125,10 +134,11 @@ public final class SupervisorNodeMain extends NodeCommand {
      * {@code WHEREIS id} (the registry, a local read: {@code WHEREIS id pid|none}),
      * {@code WHICH} (every member's children: {@code WHICH total missing=[..] id=pid,...} sorted),
      * {@code MEMBERS} ({@code MEMBERS {a=ALIVE, ...}}), {@code STATS}, {@code LEAVE} ({@code LEFT true|false}),
-     * {@code ISOLATE} / {@code HEAL} ({@code OK}).
+     * {@code ISOLATE} / {@code HEAL} ({@code OK}), and those of {@link SystemCommands}.
      */
-    private static void commands(ClusterNode cluster, DistributedRegistry registry, DistributedSupervisor sup) {
+    private static void commands(ClusterNode cluster, DistributedRegistry registry, DistributedSupervisor sup, SystemCommands system) {
         readCommands(w -> {
+            if (system.handle(w)) return;
             switch (w[0]) {
                 case "START" -> {
                     try {

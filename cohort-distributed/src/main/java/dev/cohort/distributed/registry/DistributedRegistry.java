@@ -10,6 +10,7 @@ import dev.cohort.process.Pid;
 import dev.cohort.process.ProcessContext;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,43 +56,80 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     public static final int MAX_KEY_BYTES = 1024;
 
     /**
-     * Starts this node's part of registry {@code name}. Values registered with keys travel through
-     * {@code serializer} (their classes must be on its allow-list), as do keys other than Strings,
-     * Integers and Longs.
+     * Settings of this node's part of registry {@code name}, then {@link Builder#start()}. Values
+     * registered with keys travel through the {@link Builder#serializer} (their classes must be on
+     * its allow-list), as do keys other than Strings, Integers and Longs.
      */
-    public static DistributedRegistry start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options) {
-        return start(cluster, name, serializer, options, null);
+    public static Builder builder(ClusterNode cluster, String name) { return new Builder(cluster, name); }
+
+    /** Builds a {@link DistributedRegistry}. Required: a {@link #serializer}. */
+    public static final class Builder {
+        private final ClusterNode cluster;
+        private final String name;
+        private Serializer serializer;
+        private ReplicatedMap.Options options = ReplicatedMap.Options.defaults();
+        private ConflictResolver resolver;
+
+        private Builder(ClusterNode cluster, String name) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** The serializer of values and of keys that are not Strings, Integers or Longs. */
+        public Builder serializer(Serializer serializer) { this.serializer = Objects.requireNonNull(serializer, "serializer"); return this; }
+
+        /** The replicated map's settings (default {@link ReplicatedMap.Options#defaults()}). */
+        public Builder options(ReplicatedMap.Options options) { this.options = Objects.requireNonNull(options, "options"); return this; }
+
+        /**
+         * Settles conflicts after a partition heals instead of the later registration winning
+         * (every node must start the registry with the same resolver).
+         */
+        public Builder resolver(ConflictResolver resolver) { this.resolver = resolver; return this; }
+
+        /** The registry, not started: place {@link DistributedRegistry#childSpec()} under a supervisor of your own. */
+        public DistributedRegistry build() {
+            if (serializer == null) throw new IllegalStateException("a registry needs a serializer");
+            CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
+            ReplicatedMap<?, ?>[] meta = new ReplicatedMap<?, ?>[1];
+            RegistryCore core = RegistryCore.create(cluster, "registry", name, serializer, options, resolver, change -> {
+                Registration before = change.before().orElse(null), after = change.after().orElse(null);
+                RegistryEvent e = after != null ? new RegistryEvent.Registered(change.key(), after, before)
+                        : new RegistryEvent.Unregistered(change.key(), before);
+                for (Consumer<RegistryEvent> l : listeners) {
+                    try {
+                        l.accept(e);
+                    } catch (RuntimeException ex) {
+                        log.warn("registry {}: a listener failed on {}: {}", name, e, ex.toString());
+                    }
+                }
+            }, () -> {}, c -> {
+                meta[0] = ReplicatedMap.builder(cluster, "registry." + name + ".meta", Object.class, Object.class)
+                        .values(c.codec).options(options).build();
+                return List.of(meta[0]);
+            });
+            @SuppressWarnings("unchecked")
+            ReplicatedMap<Object, Object> m = (ReplicatedMap<Object, Object>) meta[0];
+            return new DistributedRegistry(core, listeners, m);
+        }
+
+        /**
+         * Starts it as a service of the node's system tree: a one-for-all supervisor of its
+         * replicated maps and its server.
+         */
+        public DistributedRegistry start() {
+            DistributedRegistry r = build();
+            r.core.start();
+            return r;
+        }
     }
 
     /**
-     * {@link #start(ClusterNode, String, Serializer, ReplicatedMap.Options)} with {@code resolver}
-     * settling conflicts after a partition heals instead of the later registration winning (every
-     * node must start the registry with the same resolver).
+     * The service as a child spec: a one-for-all supervisor, named
+     * {@code cohort.service.registry.NAME}, of its maps' replicators and its server. After a
+     * restart the registry re-syncs, and registers again the entries of this node's live processes.
      */
-    public static DistributedRegistry start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options,
-                                            ConflictResolver resolver) {
-        CopyOnWriteArrayList<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
-        RegistryCore core = RegistryCore.start(cluster, "registry", name, serializer, options, resolver, change -> {
-            Registration before = change.before().orElse(null), after = change.after().orElse(null);
-            RegistryEvent e = after != null ? new RegistryEvent.Registered(change.key(), after, before)
-                    : new RegistryEvent.Unregistered(change.key(), before);
-            for (Consumer<RegistryEvent> l : listeners) {
-                try {
-                    l.accept(e);
-                } catch (RuntimeException ex) {
-                    log.warn("registry {}: a listener failed on {}: {}", name, e, ex.toString());
-                }
-            }
-        });
-        ReplicatedMap<Object, Object> meta = ReplicatedMap.start(cluster, "registry." + name + ".meta", core.codec,
-                Object.class, Object.class, options);
-        return new DistributedRegistry(core, listeners, meta);
-    }
-
-    /** With {@link ReplicatedMap.Options#defaults()}. */
-    public static DistributedRegistry start(ClusterNode cluster, String name, Serializer serializer) {
-        return start(cluster, name, serializer, ReplicatedMap.Options.defaults());
-    }
+    public dev.cohort.supervisor.ChildSpec childSpec() { return core.childSpec(); }
 
     public String name() { return core.name; }
 
@@ -157,7 +195,7 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
         Registration held = view.get(Objects.requireNonNull(key, "key"));
         if (held == null) return false;
         if (held.pid().node().equals(core.cluster.name())) return (Boolean) core.call(new RegistryServer.Unregister(key));
-        return (Boolean) core.callRemote(held.pid().node(), RegistryServer.UNREGISTER, key);
+        return (Boolean) core.callRemote(held.pid().node(), RegistryRequest.Unregister::new, key);
     }
 
     /** The holder of {@code key} as this node sees it, or null: a local read, no network call. */
@@ -247,7 +285,7 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     private boolean visibleEverywhere(Object key, Pid pid) {
         for (String node : core.cluster.connectedNodes()) {
             try {
-                if (!pid.equals(core.callRemote(node, RegistryServer.WHEREIS, key))) return false;
+                if (!pid.equals(core.callRemote(node, RegistryRequest.Whereis::new, key))) return false;
             } catch (CallException e) {
                 if (!(e.reason() instanceof dev.cohort.process.ExitReason.NoProc)) return false; // a node without this registry
             }
@@ -274,7 +312,6 @@ public final class DistributedRegistry implements NameResolver, AutoCloseable {
     /** Stops this node's part of the registry; the keys of this node's processes stay until they exit or the node leaves. */
     @Override
     public void close() {
-        core.close();
-        meta.close();
+        core.close(); // the meta map's replicator is a child of the same service
     }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * cohort-distributed's wire types (ids 1300..): the exit reason of a registry conflict's loser,
- * registrations and running children, so a remote monitor or caller can read them. Found
+ * registrations and running children, so a remote monitor or caller can read them, and the
+ * requests registry servers and supervisor members send each other. Found
  * through {@link java.util.ServiceLoader}.
  */
 public final class DistributedWireTypes implements WireTypes {
@@ -14,6 +15,10 @@ public final class DistributedWireTypes implements WireTypes {
     @Override public int firstId() { return 1300; }
 
     @Override public List<Class<?>> types() {
-        return List.of(RegistryConflict.class, Registration.class, dev.cohort.distributed.supervisor.RunningChild.class);
+        // appended only: ids follow this order, and nodes compare the digest of it at join
+        return List.of(RegistryConflict.class, Registration.class, dev.cohort.distributed.supervisor.RunningChild.class,
+                RegistryRequest.Whereis.class, RegistryRequest.Unregister.class,
+                dev.cohort.distributed.supervisor.MemberRequest.Start.class, dev.cohort.distributed.supervisor.MemberRequest.Terminate.class,
+                dev.cohort.distributed.supervisor.MemberRequest.Which.class, dev.cohort.distributed.supervisor.MemberRequest.Count.class);
     }
 }

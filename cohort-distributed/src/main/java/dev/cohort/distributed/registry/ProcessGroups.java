@@ -35,27 +35,59 @@ public final class ProcessGroups implements AutoCloseable {
         this.byGroup = byGroup;
     }
 
-    /** Starts this node's part of groups {@code name}; groups other than Strings, Integers and Longs, and values, travel through {@code serializer}. */
-    public static ProcessGroups start(ClusterNode cluster, String name, Serializer serializer, ReplicatedMap.Options options) {
-        Map<Object, Map<Pid, Registration>> byGroup = new ConcurrentHashMap<>();
-        RegistryCore core = RegistryCore.start(cluster, "groups", name, serializer, options, null, change -> {
-            Member m = Member.of(change.key());
-            if (m == null) return;
-            if (change.after().isPresent()) {
-                byGroup.computeIfAbsent(m.group(), g -> new ConcurrentHashMap<>()).put(m.pid(), change.after().get());
-            } else {
-                byGroup.computeIfPresent(m.group(), (g, members) -> {
-                    members.remove(m.pid());
-                    return members.isEmpty() ? null : members;
-                });
-            }
-        });
-        return new ProcessGroups(core, byGroup);
+    /**
+     * Settings of this node's part of groups {@code name}, then {@link Builder#start()}: groups
+     * other than Strings, Integers and Longs, and values, travel through the
+     * {@link Builder#serializer}.
+     */
+    public static Builder builder(ClusterNode cluster, String name) { return new Builder(cluster, name); }
+
+    /** Builds {@link ProcessGroups}. Required: a {@link #serializer}. */
+    public static final class Builder {
+        private final ClusterNode cluster;
+        private final String name;
+        private Serializer serializer;
+        private ReplicatedMap.Options options = ReplicatedMap.Options.defaults();
+
+        private Builder(ClusterNode cluster, String name) {
+            this.cluster = java.util.Objects.requireNonNull(cluster, "cluster");
+            this.name = java.util.Objects.requireNonNull(name, "name");
+        }
+
+        public Builder serializer(Serializer serializer) { this.serializer = java.util.Objects.requireNonNull(serializer, "serializer"); return this; }
+
+        /** The replicated map's settings (default {@link ReplicatedMap.Options#defaults()}). */
+        public Builder options(ReplicatedMap.Options options) { this.options = java.util.Objects.requireNonNull(options, "options"); return this; }
+
+        /** The groups, not started: place {@link ProcessGroups#childSpec()} under a supervisor of your own. */
+        public ProcessGroups build() {
+            if (serializer == null) throw new IllegalStateException("process groups need a serializer");
+            Map<Object, Map<Pid, Registration>> byGroup = new ConcurrentHashMap<>();
+            RegistryCore core = RegistryCore.create(cluster, "groups", name, serializer, options, null, change -> {
+                Member m = Member.of(change.key());
+                if (m == null) return;
+                if (change.after().isPresent()) {
+                    byGroup.computeIfAbsent(m.group(), g -> new ConcurrentHashMap<>()).put(m.pid(), change.after().get());
+                } else {
+                    byGroup.computeIfPresent(m.group(), (g, members) -> {
+                        members.remove(m.pid());
+                        return members.isEmpty() ? null : members;
+                    });
+                }
+            }, byGroup::clear, c -> java.util.List.of());
+            return new ProcessGroups(core, byGroup);
+        }
+
+        /** Starts them as a service of the node's system tree (a one-for-all supervisor of their replicator and server). */
+        public ProcessGroups start() {
+            ProcessGroups g = build();
+            g.core.start();
+            return g;
+        }
     }
 
-    public static ProcessGroups start(ClusterNode cluster, String name, Serializer serializer) {
-        return start(cluster, name, serializer, ReplicatedMap.Options.defaults());
-    }
+    /** The service as a child spec: a one-for-all supervisor, named {@code cohort.service.groups.NAME}, of its replicator and server. */
+    public dev.cohort.supervisor.ChildSpec childSpec() { return core.childSpec(); }
 
     /** The entry key of one membership: the group and the pid's fields, as a list the codec encodes deterministically. */
     record Member(Object group, Pid pid) {
@@ -81,7 +113,7 @@ public final class ProcessGroups implements AutoCloseable {
         List<Object> key = new Member(group, pid).key();
         if (!core.view.containsKey(key)) return false;
         if (pid.node().equals(core.cluster.name())) return (Boolean) core.call(new RegistryServer.Unregister(key));
-        return (Boolean) core.callRemote(pid.node(), RegistryServer.UNREGISTER, key);
+        return (Boolean) core.callRemote(pid.node(), RegistryRequest.Unregister::new, key);
     }
 
     /** The members of {@code group} as this node sees them: a local read. */

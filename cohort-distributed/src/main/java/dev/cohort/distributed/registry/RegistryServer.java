@@ -33,36 +33,60 @@ final class RegistryServer implements GenServer<Void> {
     record UpdateValue(Object key, Pid pid, java.util.function.UnaryOperator<Object> update) {}
     /** A change of a key once held by a process of this node, forwarded by the map's subscriber. */
     record LostKey(Object key, Registration before, Registration after) {}
+    /** An entry of a process of this node that this server did not write (its predecessor did): watch it. */
+    record Arrived(Object key, Registration registration) {}
 
     private final ClusterNode cluster;
     private final String name;
     private final ReplicatedMap<Object, Registration> map;
     private final Map<Object, Registration> view;
+    /** This node's entries as written here; outlives this process (see {@link RegistryCore#own}). */
+    private final Map<Object, Registration> own;
     private final RegistrationCodec codec;
     private final ConflictResolver resolver; // null: the later registration wins
     /** Keys held by local processes, and the monitor on each such process. */
     private final Map<Pid, Set<Object>> keysOf = new HashMap<>();
     private final Map<Pid, Ref> monitors = new HashMap<>();
     private ProcessContext self;
-    private volatile Pid selfPid;
     /** Conflicts settled here: a local holder kept its key by the resolver or lost it. */
-    final java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong conflicts;
 
-    RegistryServer(ClusterNode cluster, String name, ReplicatedMap<Object, Registration> map, Map<Object, Registration> view,
-                   RegistrationCodec codec, ConflictResolver resolver) {
-        this.cluster = cluster;
+    RegistryServer(RegistryCore core, ConflictResolver resolver) {
+        this.cluster = core.cluster;
         this.resolver = resolver;
-        this.codec = codec;
-        this.name = name;
-        this.map = map;
-        this.view = view;
+        this.codec = core.codec;
+        this.name = core.name;
+        this.map = core.map;
+        this.view = core.view;
+        this.own = core.own;
+        this.conflicts = core.conflicts;
     }
 
+    /**
+     * Watches node events, and after a restart registers again every entry its predecessor
+     * wrote whose process lives (under the new replica's id; the old writes, adopted elsewhere,
+     * carry the same registration), and watches those processes again.
+     */
     @Override
     public Next<Void> init(ProcessContext self) {
         this.self = self;
-        this.selfPid = self.self();
+        cluster.monitorNodes(self.self()); // node events as messages, ending with this server
+        if (!own.isEmpty()) {
+            Map<Object, Registration> again = new HashMap<>();
+            for (Map.Entry<Object, Registration> e : own.entrySet()) {
+                if (cluster.node().isAlive(e.getValue().pid())) again.put(e.getKey(), e.getValue());
+                else own.remove(e.getKey());
+            }
+            again.forEach((key, r) -> watch(r.pid(), key));
+            if (!again.isEmpty()) map.putAll(again);
+            log.info("registry {}: restarted; registered again {} entries of this node's live processes", name, again.size());
+        }
         return Next.ok(null);
+    }
+
+    private void watch(Pid pid, Object key) {
+        keysOf.computeIfAbsent(pid, p -> new HashSet<>()).add(key);
+        monitors.computeIfAbsent(pid, self::monitor);
     }
 
     @Override
@@ -75,29 +99,26 @@ final class RegistryServer implements GenServer<Void> {
                 if (held == null || !held.pid().equals(u.pid()) || !keysOf.getOrDefault(u.pid(), Set.of()).contains(u.key())) {
                     yield Next.reply(new IllegalStateException(u.key() + " is not held by " + u.pid() + " of this node"), state);
                 }
-                map.put(u.key(), new Registration(u.pid(), u.update().apply(held.value())));
+                Registration updated = new Registration(u.pid(), u.update().apply(held.value()));
+                own.put(u.key(), updated);
+                map.put(u.key(), updated);
                 yield Next.reply(null, state);
             }
-            case byte[] remote -> Next.reply(remote(remote), state);
+            case RegistryRequest remote -> Next.reply(remote(remote), state);
             case null, default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
         };
     }
 
-    /** Tags of the requests other nodes send, as byte arrays (so that no class of ours needs the allow-list). */
-    static final byte WHEREIS = 'W', UNREGISTER = 'U';
-
-    /** A request from another node: a tag, then the key in the registry's own encoding. */
-    private Object remote(byte[] request) {
-        if (request.length < 2 || (request[0] != WHEREIS && request[0] != UNREGISTER)) {
-            return new IllegalArgumentException("not a registry request");
-        }
+    /** A request from another node; its key is in the registry's own encoding. */
+    private Object remote(RegistryRequest request) {
+        if (request.key() == null || request.key().length == 0) return new IllegalArgumentException("a registry request without a key");
         Object key;
         try {
-            key = codec.decode(java.util.Arrays.copyOfRange(request, 1, request.length));
+            key = codec.decode(request.key());
         } catch (dev.cohort.crdt.DeltaCodec.Malformed e) {
             return new IllegalArgumentException("a damaged key: " + e.getMessage());
         }
-        if (request[0] == UNREGISTER) return unregister(key);
+        if (request instanceof RegistryRequest.Unregister) return unregister(key);
         Registration r = view.get(key);
         return r == null ? null : r.pid();
     }
@@ -110,9 +131,10 @@ final class RegistryServer implements GenServer<Void> {
         if (!cluster.node().isAlive(r.pid())) return new IllegalArgumentException("process " + r.pid() + " is not alive");
         Registration held = view.get(r.key());
         if (held != null && !held.pid().equals(r.pid()) && mayBeAlive(held.pid())) return held.pid();
-        map.put(r.key(), new Registration(r.pid(), r.value()));
-        keysOf.computeIfAbsent(r.pid(), p -> new HashSet<>()).add(r.key());
-        monitors.computeIfAbsent(r.pid(), self::monitor);
+        Registration reg = new Registration(r.pid(), r.value());
+        own.put(r.key(), reg);
+        map.put(r.key(), reg);
+        watch(r.pid(), r.key());
         return null;
     }
 
@@ -135,6 +157,7 @@ final class RegistryServer implements GenServer<Void> {
     }
 
     private void forgetLocal(Pid pid, Object key) {
+        own.remove(key);
         Set<Object> keys = keysOf.get(pid);
         if (keys == null) return;
         keys.remove(key);
@@ -152,6 +175,7 @@ final class RegistryServer implements GenServer<Void> {
                 monitors.remove(d.pid());
                 Set<Object> keys = keysOf.remove(d.pid());
                 if (keys != null) {
+                    for (Object k : keys) own.computeIfPresent(k, (key, r) -> r.pid().equals(d.pid()) ? null : r);
                     List<Object> held = new ArrayList<>();
                     for (Object k : keys) {
                         Registration r = view.get(k);
@@ -166,6 +190,14 @@ final class RegistryServer implements GenServer<Void> {
                 if (!gone.isEmpty()) map.removeAll(gone);
             }
             case LostKey l -> lost(l);
+            case Arrived a -> {
+                // an entry of ours this server did not write: its predecessor did; watch its process
+                // (one that ended meanwhile is reported down at once, and its entry removed)
+                if (!own.containsKey(a.key()) && a.registration().pid().node().equals(cluster.name())) {
+                    own.put(a.key(), a.registration());
+                    watch(a.registration().pid(), a.key());
+                }
+            }
             case null, default -> { }
         }
         return Next.noReply(state);
@@ -184,6 +216,7 @@ final class RegistryServer implements GenServer<Void> {
         if (l.after() != null && resolver != null && cluster.node().isAlive(ours) && keeps(l)) {
             conflicts.incrementAndGet();
             log.info("registry {}: {} keeps {} against {} by the conflict resolver", name, ours, l.key(), l.after().pid());
+            own.put(l.key(), l.before());
             map.put(l.key(), l.before()); // now the later write: the other holder's node sees it and, by the same rule, lets its holder go
         } else if (l.after() != null) {
             forgetLocal(ours, l.key());
@@ -192,6 +225,7 @@ final class RegistryServer implements GenServer<Void> {
             self.exit(ours, new ExitReason.Custom(new RegistryConflict(l.key(), name, l.after().pid())));
         } else if (cluster.node().isAlive(ours)) {
             log.info("registry {}: {} is alive but {} was removed elsewhere: registering it again", name, ours, l.key());
+            own.put(l.key(), l.before());
             map.put(l.key(), l.before());
         }
     }
@@ -203,15 +237,6 @@ final class RegistryServer implements GenServer<Void> {
         } catch (RuntimeException e) {
             log.warn("registry {}: the conflict resolver failed on {}: {}", name, l.key(), e.toString());
             return false;
-        }
-    }
-
-    /** Called on the replicator's process for every change: forwards what concerns local holders. */
-    void changed(AWLWWMapReplica.Change<Object, Registration> c) {
-        Registration before = c.before().orElse(null);
-        if (before != null && before.pid().node().equals(cluster.name())) {
-            Registration after = c.after().orElse(null);
-            if (after == null || !after.pid().equals(before.pid())) cluster.node().send(selfPid, new LostKey(c.key(), before, after));
         }
     }
 }

@@ -95,15 +95,61 @@ public final class DistributedSupervisor implements AutoCloseable {
     }
 
     private final SupervisorCore core;
-    private final Pid server;
+    /** This node's member, by its node-local name: a restarted member answers at the same address. */
+    private final dev.cohort.process.Address server;
     private final Duration callTimeout;
     private final AtomicLong sequence = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean subscribed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
+    private volatile boolean inSystemTree;
 
-    private DistributedSupervisor(SupervisorCore core, Pid server, Duration callTimeout) {
+    private DistributedSupervisor(SupervisorCore core, Duration callTimeout) {
         this.core = core;
-        this.server = server;
+        this.server = dev.cohort.process.Address.name(core.serverName);
         this.callTimeout = callTimeout;
+    }
+
+    /** The id of this supervisor's service in the system tree, and the name of its supervisor. */
+    public String serviceId() { return ClusterNode.SERVICE_PREFIX + "supervisor." + core.name; }
+
+    /**
+     * The member as a child spec: a rest-for-one supervisor, named {@link #serviceId()}, of the
+     * replicator of the supervisor's map and then the member process. A member that crashes or
+     * gives up (its restart intensity) is restarted and re-adopts the children its records name
+     * it owner of (they start again here); a restarted replicator restarts the member after it.
+     * {@link Builder#start()} places it in the node's system tree.
+     */
+    public ChildSpec childSpec() {
+        ChildSpec member = new ChildSpec("member", (sup, args) -> {
+            subscribeOnce(); // the first start: the replicator runs and keeps the subscription for its successors
+            // a predecessor may still be stopping its children (their shutdowns run in parallel)
+            dev.cohort.supervisor.Supervisor.awaitNameFree(sup, core.serverName, SupervisorServer.LONGEST_SHUTDOWN);
+            return GenServer.startLink(sup, new SupervisorServer(core), StartOptions.named(core.serverName));
+        }, dev.cohort.supervisor.Restart.TRANSIENT, dev.cohort.supervisor.Shutdown.infinity(), dev.cohort.supervisor.ChildType.SUPERVISOR);
+        return ChildSpec.supervisor(serviceId(), dev.cohort.supervisor.Supervisor.builder().name(serviceId())
+                .strategy(dev.cohort.supervisor.Strategy.REST_FOR_ONE).child(core.map.replicatorSpec()).child(member).build());
+    }
+
+    private void subscribeOnce() {
+        if (!subscribed.compareAndSet(false, true)) return;
+        core.map.subscribe(change -> {
+            String key = change.key();
+            Object after = change.after().orElse(null);
+            if (key.startsWith(ChildRecord.PREFIX)) {
+                String id = key.substring(ChildRecord.PREFIX.length());
+                if (after instanceof ChildRecord r) core.records.put(id, r);
+                else core.records.remove(id);
+            } else if (key.startsWith(Member.PREFIX)) {
+                String node = key.substring(Member.PREFIX.length());
+                if (after instanceof Member m) core.members.put(node, m);
+                else core.members.remove(node);
+            }
+            // no member registered (starting, or restarting): its init settles everything
+            core.cluster.node().send(server, new SupervisorServer.Changed(key));
+        }, () -> {
+            core.records.clear();
+            core.members.clear();
+        });
     }
 
     /** A builder for this node's member of the supervisor {@code name}; arguments of children go through {@code serializer}. */
@@ -113,7 +159,7 @@ public final class DistributedSupervisor implements AutoCloseable {
 
     /** Starts a child under a generated id; see {@link #startChild(String, String, Object)}. */
     public Pid startChild(String factory, Object arg) {
-        return startChild(core.me + "/" + Long.toHexString(server.creation()) + "/" + sequence.incrementAndGet(), factory, arg);
+        return startChild(core.me + "/" + Long.toHexString(core.cluster.node().creation()) + "/" + sequence.incrementAndGet(), factory, arg);
     }
 
     /**
@@ -140,7 +186,7 @@ public final class DistributedSupervisor implements AutoCloseable {
         ChildRecord record = new ChildRecord(id, factory, argBytes, Restart.PERMANENT, target, null);
         Object answer = target.equals(core.me)
                 ? core.cluster.node().call(server, new SupervisorServer.StartChild(record), callTimeout)
-                : core.cluster.node().call(Address.remote(core.serverName, target), tagged(SupervisorServer.START, core.codec.encode(record)), callTimeout);
+                : core.cluster.node().call(Address.remote(core.serverName, target), new MemberRequest.Start(core.codec.encode(record)), callTimeout);
         return switch (answer) {
             case Pid pid -> pid;
             case RuntimeException e -> throw e;
@@ -153,7 +199,7 @@ public final class DistributedSupervisor implements AutoCloseable {
         checkOpen();
         Object answer = pid.node().equals(core.me)
                 ? core.cluster.node().call(server, new SupervisorServer.TerminateChild(pid), callTimeout)
-                : core.cluster.node().call(Address.remote(core.serverName, pid.node()), SupervisorCodec.encodePid(SupervisorServer.TERMINATE, pid), callTimeout);
+                : core.cluster.node().call(Address.remote(core.serverName, pid.node()), new MemberRequest.Terminate(pid), callTimeout);
         if (answer instanceof Boolean b) return b;
         throw new IllegalStateException("member " + pid.node() + " did not terminate " + pid + ": " + answer);
     }
@@ -161,8 +207,8 @@ public final class DistributedSupervisor implements AutoCloseable {
     /** The supervisor's name (the same on every member). */
     public String name() { return core.name; }
 
-    /** This node's member process: the parent (linked, trapping exits) of the children that run here. */
-    public Pid server() { return server; }
+    /** This node's member process now (null while it restarts): the parent (linked, trapping exits) of the children that run here. */
+    public Pid server() { return core.cluster.node().whereis(core.serverName); }
 
     /** The children this node runs, as its replica records them (a local read, no call). */
     public List<RunningChild> localChildren() {
@@ -181,7 +227,7 @@ public final class DistributedSupervisor implements AutoCloseable {
 
     /** Asks every connected member, in parallel, for the children it runs; members that do not answer within {@code timeout} are listed as missing. */
     public ClusterAnswer<List<RunningChild>> whichChildren(Duration timeout) {
-        return askAll(SupervisorServer.WHICH, timeout, answer -> {
+        return askAll(new MemberRequest.Which(), timeout, answer -> {
             try {
                 return answer instanceof byte[] b ? SupervisorCodec.decodeChildren(b) : null;
             } catch (DeltaCodec.Malformed e) {
@@ -192,10 +238,10 @@ public final class DistributedSupervisor implements AutoCloseable {
 
     /** Asks every connected member, in parallel, how many children it runs. */
     public ClusterAnswer<Integer> countChildren(Duration timeout) {
-        return askAll(SupervisorServer.COUNT, timeout, answer -> answer instanceof Integer n ? n : null);
+        return askAll(new MemberRequest.Count(), timeout, answer -> answer instanceof Integer n ? n : null);
     }
 
-    private <T> ClusterAnswer<T> askAll(byte tag, Duration timeout, Function<Object, T> decode) {
+    private <T> ClusterAnswer<T> askAll(MemberRequest request, Duration timeout, Function<Object, T> decode) {
         checkOpen();
         Set<String> connected = core.cluster.connectedNodes();
         List<String> asked = new ArrayList<>();
@@ -207,7 +253,7 @@ public final class DistributedSupervisor implements AutoCloseable {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Future<Object>> pending = new HashMap<>();
             for (String node : asked) {
-                pending.put(node, pool.submit(() -> core.cluster.node().call(Address.remote(core.serverName, node), new byte[] {tag}, timeout)));
+                pending.put(node, pool.submit(() -> core.cluster.node().call(Address.remote(core.serverName, node), request, timeout)));
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             for (Map.Entry<String, Future<Object>> e : pending.entrySet()) {
@@ -280,14 +326,18 @@ public final class DistributedSupervisor implements AutoCloseable {
             if (!all) break;
         }
         core.map.remove(Member.PREFIX + core.me);
-        if (core.cluster.node().isAlive(server)) {
-            try {
-                GenServer.stop(core.cluster.node(), server, ExitReason.SHUTDOWN, callTimeout);
-            } catch (CallException e) {
-                // it ended meanwhile
+        if (inSystemTree) {
+            core.cluster.stopService(serviceId()); // the member, then the map's replicator
+        } else {
+            Pid member = server();
+            if (member != null) {
+                try { // normal: a transient child its supervisor does not restart
+                    GenServer.stop(core.cluster.node(), member, ExitReason.NORMAL, callTimeout);
+                } catch (CallException e) {
+                    // it ended meanwhile
+                }
             }
         }
-        core.map.close();
         return all;
     }
 
@@ -304,13 +354,6 @@ public final class DistributedSupervisor implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) throw new IllegalStateException("supervisor " + core.name + " on " + core.me + " is closed");
-    }
-
-    private static byte[] tagged(byte tag, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = tag;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
     }
 
     /** Configures and starts a member. Defaults: uniform strategy, passive redistribution, automatic membership, cohort-core's restart intensity (3 in 5 s). */
@@ -353,30 +396,20 @@ public final class DistributedSupervisor implements AutoCloseable {
             return this;
         }
 
-        public DistributedSupervisor start() {
+        /** The member, not started: place {@link DistributedSupervisor#childSpec()} under a supervisor of your own. */
+        public DistributedSupervisor build() {
             SupervisorCore core = new SupervisorCore(cluster, name, strategy, redistribution == Redistribution.ACTIVE, members,
                     spec.maxChildren(), spec.maxRestarts(), spec.period(), spec.extraArgs(), Map.copyOf(factories), serializer);
-            core.map = ReplicatedMap.start(cluster, "supervisor." + name, core.codec, String.class, Object.class, mapOptions);
-            AtomicReference<Pid> serverPid = new AtomicReference<>(); // set once the server runs; until then its init settles everything
-            core.map.subscribe(change -> {
-                String key = change.key();
-                Object after = change.after().orElse(null);
-                if (key.startsWith(ChildRecord.PREFIX)) {
-                    String id = key.substring(ChildRecord.PREFIX.length());
-                    if (after instanceof ChildRecord r) core.records.put(id, r);
-                    else core.records.remove(id);
-                } else if (key.startsWith(Member.PREFIX)) {
-                    String node = key.substring(Member.PREFIX.length());
-                    if (after instanceof Member m) core.members.put(node, m);
-                    else core.members.remove(node);
-                }
-                Pid p = serverPid.get();
-                if (p != null) cluster.node().send(p, new SupervisorServer.Changed(key));
-            });
-            Pid pid = GenServer.start(cluster.node(), new SupervisorServer(core), StartOptions.named(core.serverName));
-            serverPid.set(pid);
-            cluster.monitorNodes(pid); // node events as messages, ending with the member
-            return new DistributedSupervisor(core, pid, callTimeout);
+            core.map = ReplicatedMap.builder(cluster, "supervisor." + name, String.class, Object.class).values(core.codec).options(mapOptions).build();
+            return new DistributedSupervisor(core, callTimeout);
+        }
+
+        /** Starts this node's member as a service of the node's system tree (see {@link DistributedSupervisor#childSpec()}). */
+        public DistributedSupervisor start() {
+            DistributedSupervisor s = build();
+            cluster.startService(s.childSpec());
+            s.inSystemTree = true;
+            return s;
         }
     }
 }

@@ -84,29 +84,6 @@ final class SupervisorCodec implements DeltaCodec.Values {
         }
     }
 
-    static byte[] encodePid(byte tag, Pid pid) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(b)) {
-            out.writeByte(tag);
-            writePid(out, pid);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return b.toByteArray();
-    }
-
-    /** The pid after a one-byte tag. */
-    static Pid decodePid(byte[] bytes) throws DeltaCodec.Malformed {
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1));
-            Pid pid = readPid(in);
-            if (in.available() != 0) throw new DeltaCodec.Malformed("trailing bytes after a pid");
-            return pid;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new DeltaCodec.Malformed("a damaged pid: " + e.getMessage(), e);
-        }
-    }
-
     static byte[] encodeChildren(List<RunningChild> children) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {

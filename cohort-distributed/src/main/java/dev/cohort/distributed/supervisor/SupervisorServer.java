@@ -46,8 +46,6 @@ final class SupervisorServer implements GenServer<Void> {
     static final Duration LONGEST_SHUTDOWN = Duration.ofSeconds(60);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
-    /** Tags of the requests other members send as byte arrays. */
-    static final byte START = 'S', TERMINATE = 'T', WHICH = 'W', COUNT = 'C';
 
     /** Asks to start a child here (the record names this node as owner). Replies its pid, or a String saying why not. */
     record StartChild(ChildRecord record) {}
@@ -89,6 +87,7 @@ final class SupervisorServer implements GenServer<Void> {
         this.self = self;
         self.trapExit(true);
         self.setLabel(DistributedSupervisor.LABEL + " " + core.name);
+        core.cluster.monitorNodes(self.self()); // node events as messages, ending with this member
         core.map.put(Member.PREFIX + core.me, new Member(core.me, self.self(), false));
         self.sendAfter(self.self(), new Tick(), TICK);
         settleAll();
@@ -102,26 +101,25 @@ final class SupervisorServer implements GenServer<Void> {
             case TerminateChild t -> Next.reply(terminate(t.pid()), state);
             case Query q -> Next.reply(q == Query.WHICH ? which() : local.size(), state);
             case Leave l -> Next.reply(leave(), state);
-            case byte[] remote -> Next.reply(remote(remote), state);
+            case MemberRequest remote -> Next.reply(remote(remote), state);
             case null, default -> Next.reply(new IllegalArgumentException("unknown request " + request), state);
         };
     }
 
-    /** A request from another member: a tag, then its body. Replies are JDK values or our own byte encodings. */
-    private Object remote(byte[] r) {
-        if (r.length == 0) return "an empty request";
+    /** A request from another member. Replies are JDK values or our own byte encodings. */
+    private Object remote(MemberRequest r) {
         try {
-            return switch (r[0]) {
-                case START -> {
-                    Object item = core.codec.decode(java.util.Arrays.copyOfRange(r, 1, r.length));
+            return switch (r) {
+                case MemberRequest.Start s -> {
+                    if (s.record() == null) yield "a start request without a record";
+                    Object item = core.codec.decode(s.record());
                     if (!(item instanceof ChildRecord c)) yield "not a child record";
                     Object answer = startRequested(c);
                     yield answer instanceof RuntimeException e ? e.getMessage() : answer;
                 }
-                case TERMINATE -> terminate(SupervisorCodec.decodePid(r));
-                case WHICH -> SupervisorCodec.encodeChildren(which());
-                case COUNT -> local.size();
-                default -> "unknown request tag " + r[0];
+                case MemberRequest.Terminate t -> t.pid() != null && terminate(t.pid());
+                case MemberRequest.Which w -> SupervisorCodec.encodeChildren(which());
+                case MemberRequest.Count c -> local.size();
             };
         } catch (DeltaCodec.Malformed e) {
             return "a damaged request: " + e.getMessage();
@@ -230,12 +228,13 @@ final class SupervisorServer implements GenServer<Void> {
             startOrRetry(now);
             return true;
         }
-        long t = System.nanoTime();
+        long t = self.node().clock().nanoTime();
         restarts.addLast(t);
         while (!restarts.isEmpty() && t - restarts.peekFirst() > core.period.toNanos()) restarts.removeFirst();
         if (restarts.size() > core.maxRestarts) {
             log.error("supervisor {} on {}: child {} exited ({}), more than {} restarts in {}: stopping this member",
                     core.name, core.me, id, reason, core.maxRestarts, core.period);
+            self.node().telemetry().supervisorGaveUp(self.self(), core.serverName);
             return false;
         }
         startOrRetry(now);

@@ -41,8 +41,8 @@ class DistributedRegistryTest {
         cluster = new TestCluster(n);
         nodes = cluster.nodes;
         for (int i = 0; i < n; i++) {
-            registries.add(DistributedRegistry.start(nodes.get(i), "heroes", cluster.serializer,
-                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100)), resolver));
+            registries.add(DistributedRegistry.builder(nodes.get(i), "heroes").serializer(cluster.serializer)
+                    .options(ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))).resolver(resolver).start());
         }
     }
 

@@ -29,8 +29,8 @@ class ProcessGroupsTest {
     private void start(int n) throws Exception {
         cluster = new TestCluster(n);
         for (int i = 0; i < n; i++) {
-            groups.add(ProcessGroups.start(cluster.get(i), "league", cluster.serializer,
-                    ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))));
+            groups.add(ProcessGroups.builder(cluster.get(i), "league").serializer(cluster.serializer)
+                    .options(ReplicatedMap.Options.defaults().withSyncInterval(Duration.ofMillis(100))).start());
         }
     }
 

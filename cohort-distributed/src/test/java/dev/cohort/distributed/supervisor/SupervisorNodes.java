@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link SupervisorNodeMain} nodes as separate OS processes on free ports of 127.0.0.1, each
@@ -89,6 +90,29 @@ final class SupervisorNodes implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Waits until {@code via} sees every id of {@code ids} run exactly once (all members answering) and nothing else; returns id to pid. */
+    static Map<String, String> awaitExactlyOnce(NodeProcess via, java.util.Collection<String> ids) {
+        AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+        AtomicReference<Object> last = new AtomicReference<>();
+        try {
+            await().atMost(WAIT).until(() -> {
+                Map<String, List<String>> w = which(via);
+                last.set(w == null ? via.lines().reversed().stream().filter(l -> l.startsWith("WHICH ")).findFirst().orElse(null) : w);
+                if (w == null || !w.keySet().equals(new java.util.HashSet<>(ids))) return false;
+                Map<String, String> once = new HashMap<>();
+                for (var e : w.entrySet()) {
+                    if (e.getValue().size() != 1) return false;
+                    once.put(e.getKey(), e.getValue().get(0));
+                }
+                seen.set(once);
+                return true;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("expected " + new java.util.TreeSet<>(ids) + " once each; last answer " + last.get(), e);
+        }
+        return seen.get();
     }
 
     static String whereis(NodeProcess n, String key) throws IOException {

@@ -1,6 +1,7 @@
 package dev.cohort.distributed.supervisor;
 
 import static dev.cohort.distributed.supervisor.SupervisorNodes.WAIT;
+import static dev.cohort.distributed.supervisor.SupervisorNodes.awaitExactlyOnce;
 import static dev.cohort.distributed.supervisor.SupervisorNodes.start;
 import static dev.cohort.distributed.supervisor.SupervisorNodes.which;
 import static dev.cohort.distributed.supervisor.SupervisorNodes.whereis;
@@ -23,29 +24,6 @@ class SupervisorProcessTest {
         Map<String, String> pids = new HashMap<>();
         for (int i = 0; i < n; i++) pids.put(prefix + ":" + i, start(via, prefix + ":" + i, kind));
         return pids;
-    }
-
-    /** Waits until {@code via} sees every id of {@code ids} run exactly once (all members answering) and nothing else; returns id to pid. */
-    private static Map<String, String> awaitExactlyOnce(NodeProcess via, java.util.Collection<String> ids) {
-        AtomicReference<Map<String, String>> seen = new AtomicReference<>();
-        AtomicReference<Object> last = new AtomicReference<>();
-        try {
-            await().atMost(WAIT).until(() -> {
-                Map<String, List<String>> w = which(via);
-                last.set(w == null ? via.lines().reversed().stream().filter(l -> l.startsWith("WHICH ")).findFirst().orElse(null) : w);
-                if (w == null || !w.keySet().equals(new java.util.HashSet<>(ids))) return false;
-                Map<String, String> once = new HashMap<>();
-                for (var e : w.entrySet()) {
-                    if (e.getValue().size() != 1) return false;
-                    once.put(e.getKey(), e.getValue().get(0));
-                }
-                seen.set(once);
-                return true;
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("expected " + new java.util.TreeSet<>(ids) + " once each; last answer " + last.get(), e);
-        }
-        return seen.get();
     }
 
     private static boolean on(String pid, String node) { return pid.startsWith("<" + node + "."); }

@@ -53,7 +53,7 @@ public final class ObservedNodeMain extends NodeCommand {
     @Override
     protected void running(ClusterNode cluster) {
         ForySerializer serializer = ForySerializer.builder().build();
-        DistributedRegistry registry = DistributedRegistry.start(cluster, "bench", serializer);
+        DistributedRegistry registry = DistributedRegistry.builder(cluster, "bench").serializer(serializer).start();
         DistributedSupervisor workers = SupervisorNodeMain.workers(cluster, registry, serializer, true)
                 .define("slow", arg -> ChildSpec.worker(arg, (sup, args) -> GenServer.startLink(sup, new Slow()))
                         .withShutdown(dev.cohort.supervisor.Shutdown.timeout(java.time.Duration.ofSeconds(10))))

@@ -64,7 +64,7 @@ public final class StateNodeMain extends NodeCommand {
         ForySerializer serializer = serializer();
         StateStore stateStore = StateStore.open(store);
         Persistence persistence = Persistence.builder(stateStore, serializer).policy(policy(policy)).build();
-        DistributedRegistry registry = DistributedRegistry.start(cluster, "state", serializer);
+        DistributedRegistry registry = DistributedRegistry.builder(cluster, "state").serializer(serializer).start();
         DistributedSupervisor supervisor = DistributedSupervisor.builder(cluster, "tallies", serializer)
                 .define("tally", arg -> ChildSpec.worker(arg, (sup, args) -> GenServer.startLink(sup,
                         persistence.server((String) arg, Tally.class, new TallyServer((String) arg, registry))))

@@ -92,7 +92,7 @@ final class CounterNode implements Callable<Integer> {
                 sessions = local;
                 observe(cluster, local::names, ob -> ob, closing);
             } else {
-                DistributedRegistry registry = DistributedRegistry.start(cluster, "counter", serializer());
+                DistributedRegistry registry = DistributedRegistry.builder(cluster, "counter").serializer(serializer()).start();
                 DistributedSupervisor.Builder b = DistributedSupervisor.builder(cluster, "sessions", serializer());
                 if (s == Stage.DISTRIBUTED) {
                     b.define("session", arg -> ChildSpec.worker(arg, (sup, args) -> GenServer.startLink(sup,

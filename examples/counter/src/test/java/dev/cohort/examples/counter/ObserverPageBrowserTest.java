@@ -63,6 +63,13 @@ class ObserverPageBrowserTest {
                 wait.until(d -> d.findElements(By.xpath("//div[@id='supervisors']//td/span[@class='up' and .='alive']")).size() == 3);
                 // the supervision tree holds the session under the distributed supervisor's member
                 wait.until(d -> d.findElement(By.id("tree")).getText().contains("session:ana"));
+                // ... in the node's system tree: cohort_system, the supervisor's service, its member, the session;
+                // the registry's service beside it, with its replicators and its server
+                wait.until(d -> !d.findElements(By.xpath("//div[@id='tree']//li[span[.='cohort_system']]"
+                        + "//li[span[.='cohort.service.supervisor.sessions']]//li[span[.='cohort.supervisor.sessions']]"
+                        + "//li[contains(., 'session:ana')]")).isEmpty());
+                wait.until(d -> !d.findElements(By.xpath("//div[@id='tree']//li[span[.='cohort_system']]"
+                        + "//li[span[.='cohort.service.registry.counter']]//li[span[.='cohort.registry.counter']]")).isEmpty());
                 // replication: both maps, each with its two neighbours; an update reached both other nodes
                 wait.until(d -> d.findElements(By.cssSelector("#replication tbody tr")).size() >= 4);
                 wait.until(d -> d.findElement(By.id("reach")).getText().contains("ms to 2 node(s)"));
