@@ -30,10 +30,12 @@ public final class NodeProcess implements AutoCloseable {
     private final Class<?> main;
     private final String cookie;
     private final List<String> options;
+    private final List<String> prefix;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private NodeProcess(Class<?> main, String name, int port, String cookie, List<String> options, Process process) {
+    private NodeProcess(List<String> prefix, Class<?> main, String name, int port, String cookie, List<String> options, Process process) {
+        this.prefix = List.copyOf(prefix);
         this.main = main;
         this.name = name;
         this.port = port;
@@ -72,10 +74,19 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code main} with extra {@code cohort node} options. */
     public static NodeProcess startWith(Class<?> main, String name, int port, String cookie, List<String> options) throws IOException {
+        return startIn(List.of(), main, name, port, cookie, options);
+    }
+
+    /**
+     * Starts {@code main} under a command {@code prefix} that ends by exec'ing the JVM, such as
+     * {@link NetworkLab#inHost(int)}'s {@code ip netns exec NS}: the process is then the JVM itself.
+     */
+    public static NodeProcess startIn(List<String> prefix, Class<?> main, String name, int port, String cookie, List<String> options) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // WARN logs (refusals, conflicts) come out on the same stream as the node's lines
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dcohort.test.log=WARN", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-cp", cp, main.getName(),
                 "--name", name, "--port", String.valueOf(port)));
         cmd.addAll(options);
@@ -84,13 +95,13 @@ public final class NodeProcess implements AutoCloseable {
         pb.environment().put("COHORT_COOKIE", cookie); // not on the command line, which every user of the machine can read
         Process p = pb.start();
         ALL.add(p);
-        return new NodeProcess(main, name, port, cookie, options, p);
+        return new NodeProcess(prefix, main, name, port, cookie, options, p);
     }
 
     /** Starts the same node again (same name, port, cookie and options): a new incarnation. */
     public NodeProcess restart() throws IOException {
         if (process.isAlive()) throw new IllegalStateException(name + " is still running");
-        return startWith(main, name, port, cookie, options);
+        return startIn(prefix, main, name, port, cookie, options);
     }
 
     /** Sends one command line to the node's standard input (see {@link NodeMain}). */
