@@ -224,7 +224,14 @@ public final class ClusterNode implements AutoCloseable {
     public void monitorNodes(dev.cohort.process.Pid pid) {
         if (!pid.node().equals(node.name()) || pid.creation() != node.creation())
             throw new IllegalArgumentException(pid + " is not a process of this node");
+        nodeMonitors.removeIf(p -> !node.isAlive(p)); // ended subscribers go even on a node with no events
         nodeMonitors.add(pid);
+    }
+
+    /** How many listeners and processes follow node events now (for leak checks and observers). */
+    public int nodeEventSubscribers() {
+        nodeMonitors.removeIf(p -> !node.isAlive(p));
+        return listeners.size() + nodeMonitors.size();
     }
 
     /** Ends {@code pid}'s node events; true if it had them. */

@@ -18,9 +18,11 @@ final class ClusterView {
     private final Map<String, NodeState> nodes = new ConcurrentHashMap<>();
     final AtomicLong ups = new AtomicLong(), downs = new AtomicLong();
 
+    private final dev.cohort.time.Cancellable listening;
+
     ClusterView(ClusterNode cluster) {
         this.cluster = cluster;
-        cluster.onNodeEvent(e -> {
+        listening = cluster.onNodeEvent(e -> {
             (e.up() ? ups : downs).incrementAndGet();
             nodes.put(e.node(), new NodeState(e.node(), e.up(), System.currentTimeMillis()));
         });
@@ -40,5 +42,10 @@ final class ClusterView {
         }
         out.put(cluster.name(), new NodeState(cluster.name(), true, Observer.START_MILLIS));
         return out;
+    }
+
+    /** Stops following node events (the observer closed). */
+    void close() {
+        listening.cancel();
     }
 }

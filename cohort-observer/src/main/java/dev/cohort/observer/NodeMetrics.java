@@ -150,8 +150,15 @@ final class NodeMetrics implements MeterBinder {
         refresh();
         new JvmMemoryMetrics().bindTo(registry);
         // frames and bytes per node pair: meters for a node appear when it is first seen
-        cluster.onNodeEvent(e -> trafficMeters(registry, e.node()));
+        listening.add(cluster.onNodeEvent(e -> trafficMeters(registry, e.node())));
         for (String n : cluster.connectedNodes()) trafficMeters(registry, n);
+    }
+
+    private final java.util.List<dev.cohort.time.Cancellable> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Stops following node events (the observer closed). */
+    void close() {
+        listening.forEach(dev.cohort.time.Cancellable::cancel);
     }
 
     private final java.util.Set<String> metered = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -56,9 +56,11 @@ public final class Observer implements AutoCloseable {
     private final UpdateProbe probe;
     private final boolean summary;
     private final dev.cohort.process.Telemetry telemetryBefore;
+    private final Runnable listeners; // removes the node-event listeners of the views and meters
 
     private Observer(ClusterNode cluster, Javalin web, PrometheusMeterRegistry metrics, java.util.concurrent.atomic.AtomicBoolean open,
-                     UpdateProbe probe, boolean summary, dev.cohort.process.Telemetry telemetryBefore) {
+                     UpdateProbe probe, boolean summary, dev.cohort.process.Telemetry telemetryBefore, Runnable listeners) {
+        this.listeners = listeners;
         this.summary = summary;
         this.telemetryBefore = telemetryBefore;
         this.cluster = cluster;
@@ -159,7 +161,10 @@ public final class Observer implements AutoCloseable {
             ObserverWeb.Observed observed = new ObserverWeb.Observed(cluster, view, distributed, List.copyOf(maps), probe,
                     new ProcessTable(cluster.node()), names, List.copyOf(panels), nodeMetrics);
             Javalin web = ObserverWeb.start(observed, metrics, host, port, token, open);
-            return new Observer(cluster, web, metrics, open, probe, summary, before);
+            return new Observer(cluster, web, metrics, open, probe, summary, before, () -> {
+                nodeMetrics.close();
+                view.close();
+            });
         }
     }
 
@@ -181,6 +186,7 @@ public final class Observer implements AutoCloseable {
                 // ended already, or killed with its node
             }
         }
+        listeners.run();
         probe.close();
         metrics.close();
     }

@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** An observer closed on a running node leaves nothing behind, and a new one serves again. */
+/** An observer closed on a running node leaves nothing behind (process, telemetry, node-event listeners), and a new one serves again. */
 class ObserverLifecycleTest {
     @Test
     void closeRemovesTheSummaryProcessAndTheTelemetryAndANewObserverServes() throws Exception {
@@ -18,6 +18,7 @@ class ObserverLifecycleTest {
         try (ClusterNode cluster = ClusterNode.builder().name("solo@127.0.0.1").port(port).cookie("c")
                 .discovery(Discovery.staticHosts(List.of(new InetSocketAddress("127.0.0.1", port)))).start()) {
             Telemetry nodes = cluster.node().telemetry(); // the node's own (its system tree's health)
+            int subscribers = cluster.nodeEventSubscribers();
             for (int round = 0; round < 3; round++) {
                 Observer observer = Observer.builder(cluster).start();
                 assertThat(cluster.node().telemetry()).isNotSameAs(nodes);
@@ -26,6 +27,7 @@ class ObserverLifecycleTest {
                 observer.close();
                 assertThat(cluster.node().whereis(NodeSummary.NAME)).isNull();
                 assertThat(cluster.node().telemetry()).as("the observer's telemetry removed, the node's kept").isSameAs(nodes);
+                assertThat(cluster.nodeEventSubscribers()).as("node-event listeners left behind").isEqualTo(subscribers);
             }
         }
     }
