@@ -6,7 +6,7 @@ import static dev.cohort.bench.NodeProcesses.freePort;
 
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.NodeMain;
-import dev.cohort.cluster.jgroups.JGroupsTransport;
+import dev.cohort.cluster.internal.jgroups.JGroupsTransport;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Pid;
 import java.time.Duration;

@@ -17,7 +17,7 @@ import dev.cohort.state.StatefulServer;
 import dev.cohort.state.WritePolicy;
 import dev.cohort.state.cli.HandoffDrill;
 import dev.cohort.state.cli.StateNodeMain;
-import dev.cohort.state.store.LocalPostgres;
+import dev.cohort.testkit.LocalPostgres;
 import dev.cohort.state.store.StateStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

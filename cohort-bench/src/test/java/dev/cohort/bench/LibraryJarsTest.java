@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class LibraryJarsTest {
     /** One class of each library module, to find where its classes are. */
-    private static final List<Class<?>> MODULES = List.of(
+    static final List<Class<?>> MODULES = List.of(
             dev.cohort.process.Node.class, dev.cohort.cluster.ClusterNode.class, dev.cohort.crdt.replicator.ReplicatedMap.class,
             dev.cohort.distributed.registry.DistributedRegistry.class, dev.cohort.state.Persistence.class,
             dev.cohort.observer.Observer.class);
@@ -53,7 +53,7 @@ class LibraryJarsTest {
     }
 
     /** Class file name to bytes, from the jar or directory {@code type} was loaded from. */
-    private static Map<String, byte[]> classesOf(Class<?> type) throws IOException, URISyntaxException {
+    static Map<String, byte[]> classesOf(Class<?> type) throws IOException, URISyntaxException {
         Path where = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, byte[]> out = new TreeMap<>();
         if (Files.isDirectory(where)) {

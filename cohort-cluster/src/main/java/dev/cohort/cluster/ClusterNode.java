@@ -2,8 +2,8 @@ package dev.cohort.cluster;
 
 import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.cluster.global.GlobalNames;
-import dev.cohort.cluster.jgroups.JGroupsTransport;
-import dev.cohort.cluster.routing.FrameRouter;
+import dev.cohort.cluster.internal.jgroups.JGroupsTransport;
+import dev.cohort.cluster.internal.routing.FrameRouter;
 import dev.cohort.cluster.spawn.RemoteSpawn;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.cluster.wire.Serializer;
@@ -96,7 +96,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /**
      * From now on, messages from other nodes to {@code pid} arrive wrapped in
-     * {@link dev.cohort.cluster.routing.FromNode}, naming the member they came from as the
+     * {@link dev.cohort.cluster.FromNode}, naming the member they came from as the
      * transport authenticated it: for a process whose messages name their sender, to check it.
      */
     public void deliverWithOrigin(dev.cohort.process.Pid pid) { router.deliverWithOrigin(pid); }
@@ -203,7 +203,7 @@ public final class ClusterNode implements AutoCloseable {
     public long framesDroppedToSlowNodes() { return transport.framesDroppedToSlowNodes(); }
 
     /** Frames and bytes this node exchanged with each other node since it started (for observers). */
-    public java.util.Map<String, FrameRouter.TrafficCount> traffic() { return router.traffic(); }
+    public java.util.Map<String, TrafficCount> traffic() { return router.traffic(); }
 
     /**
      * Subscribes to node up/down events (Erlang's {@code monitor_nodes}). Events already past
@@ -268,7 +268,7 @@ public final class ClusterNode implements AutoCloseable {
         private Discovery discovery = Discovery.staticHosts(List.of());
         private Serializer serializer;
         private String encryptionSecret;
-        private JGroupsTransport.Tls tls;
+        private Tls tls;
         private Duration globalTimeout = Duration.ofSeconds(10);
         private long maxOutboxBytes = JGroupsTransport.DEFAULT_MAX_OUTBOX_BYTES;
         private Duration maxSendStall = JGroupsTransport.DEFAULT_MAX_SEND_STALL;
@@ -310,7 +310,7 @@ public final class ClusterNode implements AutoCloseable {
         public Builder encryption(String secret) { this.encryptionSecret = secret; return this; }
 
         /** TLS between nodes. */
-        public Builder tls(JGroupsTransport.Tls tls) { this.tls = tls; return this; }
+        public Builder tls(Tls tls) { this.tls = tls; return this; }
 
         /** How long global-name registrations wait for the cluster (default 10 s). */
         public Builder globalTimeout(Duration timeout) { this.globalTimeout = Objects.requireNonNull(timeout); return this; }

@@ -2,7 +2,7 @@ package dev.cohort.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cohort.cluster.jgroups.JGroupsTransport;
+import dev.cohort.cluster.internal.jgroups.JGroupsTransport;
 import dev.cohort.cluster.testing.NodeProcess;
 import java.time.Duration;
 import java.util.Map;

@@ -3,8 +3,8 @@ package dev.cohort.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cohort.cluster.jgroups.JGroupsTransport;
-import dev.cohort.cluster.routing.FrameRouter;
+import dev.cohort.cluster.internal.jgroups.JGroupsTransport;
+import dev.cohort.cluster.internal.routing.FrameRouter;
 import dev.cohort.cluster.testing.NodeProcess;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.cluster.wire.Frame;

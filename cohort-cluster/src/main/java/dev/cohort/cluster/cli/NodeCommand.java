@@ -2,7 +2,7 @@ package dev.cohort.cluster.cli;
 
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.discovery.Discovery;
-import dev.cohort.cluster.jgroups.JGroupsTransport;
+import dev.cohort.cluster.internal.jgroups.JGroupsTransport;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public class NodeCommand implements Callable<Integer> {
         if (tlsKeyStore != null) {
             if (tlsPassword == null) throw new CommandLine.ParameterException(cmd, "--tls-keystore needs --tls-password");
             try {
-                b.tls(new JGroupsTransport.Tls(tlsKeyStore, tlsPassword, tlsTrustStore != null ? tlsTrustStore : tlsKeyStore, tlsPassword));
+                b.tls(new dev.cohort.cluster.Tls(tlsKeyStore, tlsPassword, tlsTrustStore != null ? tlsTrustStore : tlsKeyStore, tlsPassword));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

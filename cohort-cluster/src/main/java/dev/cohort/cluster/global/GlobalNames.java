@@ -1,6 +1,5 @@
 package dev.cohort.cluster.global;
 
-import dev.cohort.cluster.routing.FrameRouter;
 import dev.cohort.cluster.wire.Frame;
 import dev.cohort.process.Address;
 import dev.cohort.process.Down;
@@ -77,7 +76,7 @@ public final class GlobalNames implements NameResolver {
     private record Watch(String name, Pid pid) {}
 
     private final Node node;
-    private final FrameRouter router;
+    private final Network router;
     private final Duration timeout;
     private final java.time.InstantSource wallClock;
     /** The table, identical on every node once the multicasts have arrived. Changed only under {@code this}. */
@@ -97,17 +96,38 @@ public final class GlobalNames implements NameResolver {
     private static final Address KEEPER = Address.name(KEEPER_NAME);
 
     /**
+     * What global names need of the cluster: the local node, the membership's coordinator, and
+     * global-name frames to one node or to all (a {@code ClusterNode}'s frame router provides it).
+     */
+    public interface Network {
+        /** The node these names serve. */
+        dev.cohort.process.Node node();
+
+        /** The coordinator of the current membership (the node that grants names). */
+        String coordinator();
+
+        /** Sends a frame to {@code toNode}; to this node it is handled at once, on the caller's thread. */
+        void sendGlobal(String toNode, Frame.Global frame);
+
+        /** Sends a frame to every node, this one too. */
+        void broadcast(Frame.Global frame);
+
+        /** Where frames from other nodes go, with the node the transport says they came from. */
+        void onGlobal(java.util.function.BiConsumer<String, Frame.Global> handler);
+    }
+
+    /**
      * Serves global names for the node of {@code router}. Created by {@code ClusterNode}; call
      * {@link #nodeUp} and {@link #nodeDown} as the membership changes.
      *
      * @param timeout how long {@link #register} and {@link #unregister} wait for their multicast
      */
-    public GlobalNames(FrameRouter router, Duration timeout) {
+    public GlobalNames(Network router, Duration timeout) {
         this(router, timeout, java.time.InstantSource.system());
     }
 
-    /** As {@link #GlobalNames(FrameRouter, Duration)}, with the wall clock that stamps registrations. */
-    public GlobalNames(FrameRouter router, Duration timeout, java.time.InstantSource wallClock) {
+    /** As {@link #GlobalNames(Network, Duration)}, with the wall clock that stamps registrations. */
+    public GlobalNames(Network router, Duration timeout, java.time.InstantSource wallClock) {
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
         this.router = Objects.requireNonNull(router, "router");
         this.node = router.node();

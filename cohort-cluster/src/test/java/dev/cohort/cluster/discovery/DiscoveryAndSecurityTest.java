@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.Ports;
-import dev.cohort.cluster.jgroups.JGroupsTransport;
+import dev.cohort.cluster.internal.jgroups.JGroupsTransport;
 import dev.cohort.process.Address;
 import dev.cohort.process.From;
 import dev.cohort.process.ProcessContext;
@@ -138,7 +138,7 @@ class DiscoveryAndSecurityTest {
     void tlsNodesTalkAndANodeWithoutTheCertificateNeverJoins(@TempDir Path dir) throws Exception {
         Path cluster = keyStore(dir, "cluster", "changeit");
         Path other = keyStore(dir, "other", "changeit");
-        JGroupsTransport.Tls tls = new JGroupsTransport.Tls(cluster, "changeit", cluster, "changeit");
+        dev.cohort.cluster.Tls tls = new dev.cohort.cluster.Tls(cluster, "changeit", cluster, "changeit");
         int p1 = Ports.free(), p2 = Ports.free(), p3 = Ports.free();
         ClusterNode a = start(ClusterNode.builder().name("a@127.0.0.1").port(p1).cookie("c").tls(tls)
                 .discovery(Discovery.staticHosts(seeds(p2, p3))));
@@ -147,7 +147,7 @@ class DiscoveryAndSecurityTest {
         await().atMost(JOIN).until(() -> a.connectedNodes().contains("b@127.0.0.1"));
         assertTalk(a, b);
         ClusterNode eve = start(ClusterNode.builder().name("eve@127.0.0.1").port(p3).cookie("c")
-                .tls(new JGroupsTransport.Tls(other, "changeit", other, "changeit"))
+                .tls(new dev.cohort.cluster.Tls(other, "changeit", other, "changeit"))
                 .discovery(Discovery.staticHosts(seeds(p1, p2))));
         await().during(NEVER).atMost(NEVER.plusSeconds(5)).until(() -> eve.connectedNodes().isEmpty()
                 && !a.connectedNodes().contains("eve@127.0.0.1"));
@@ -161,7 +161,7 @@ class DiscoveryAndSecurityTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cookie");
         assertThatThrownBy(() -> ClusterNode.builder().name("a@127.0.0.1").cookie("c").port(70_000).start())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..65535");
-        assertThatThrownBy(() -> new JGroupsTransport.Tls(dir.resolve("missing.p12"), "x", dir.resolve("missing.p12"), "x"))
+        assertThatThrownBy(() -> new dev.cohort.cluster.Tls(dir.resolve("missing.p12"), "x", dir.resolve("missing.p12"), "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read the TLS key store");
         assertThatThrownBy(() -> Discovery.multicast("239.1.1.1", 0)).isInstanceOf(IllegalArgumentException.class);
     }

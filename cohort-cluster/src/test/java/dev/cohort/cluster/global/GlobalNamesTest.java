@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.cohort.cluster.routing.FrameRouter;
-import dev.cohort.cluster.routing.TestNetwork;
+import dev.cohort.cluster.internal.routing.FrameRouter;
+import dev.cohort.cluster.internal.routing.TestNetwork;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Down;
 import dev.cohort.process.ExitReason;

@@ -3,7 +3,7 @@ package dev.cohort.cluster.spawn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cohort.cluster.routing.TestNetwork;
+import dev.cohort.cluster.internal.routing.TestNetwork;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.process.Address;
 import dev.cohort.process.CallException;

@@ -287,7 +287,7 @@ final class ReplicatorServer<K, V> implements GenServer<Void> {
     public Next<Void> handleInfo(Object message, Void state) {
         switch (message) {
             case byte[] b -> receive(null, b); // from this node
-            case dev.cohort.cluster.routing.FromNode f when f.message() instanceof byte[] b -> receive(f.node(), b);
+            case dev.cohort.cluster.FromNode f when f.message() instanceof byte[] b -> receive(f.node(), b);
             case dev.cohort.cluster.ClusterNode.NodeEvent e -> membership(e);
             case Resync r -> startSync(r.node());
             case null -> log.warn("{}: dropped a null message", serverName);

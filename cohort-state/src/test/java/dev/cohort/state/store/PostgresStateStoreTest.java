@@ -1,5 +1,6 @@
 package dev.cohort.state.store;
 
+import dev.cohort.testkit.LocalPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PostgresStateStoreTest extends StateStoreContract {
     @Override
     protected StateStore open() {
-        return SharedPostgres.get().store(SharedPostgres.freshTable()).build();
+        return SharedPostgres.store(SharedPostgres.get(), SharedPostgres.freshTable()).build();
     }
 
     @Test
@@ -43,7 +44,7 @@ class PostgresStateStoreTest extends StateStoreContract {
     @Test
     void aServerThatStaysDownIsAClearErrorNotAHang() throws Exception {
         LocalPostgres own = LocalPostgres.start();
-        StateStore s = own.store("gone").retryFor(Duration.ofSeconds(2)).build();
+        StateStore s = SharedPostgres.store(own, "gone").retryFor(Duration.ofSeconds(2)).build();
         try {
             long e = s.acquire("k").epoch();
             own.close();

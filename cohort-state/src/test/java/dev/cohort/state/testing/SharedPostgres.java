@@ -1,6 +1,6 @@
 package dev.cohort.state.testing;
 
-import dev.cohort.state.store.LocalPostgres;
+import dev.cohort.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +21,12 @@ public final class SharedPostgres {
             }
         }
         return server;
+    }
+
+    /** A store on {@code pg} (user {@code postgres}, no password), in {@code table}. */
+    public static dev.cohort.state.store.JdbcStateStore.Builder store(LocalPostgres pg, String table) {
+        return dev.cohort.state.store.JdbcStateStore.builder(dev.cohort.state.store.JdbcStateStore.Dialect.POSTGRESQL, pg.jdbcUrl())
+                .credentials("postgres", "").table(table);
     }
 
     /** A table name no other test of this JVM uses. */

@@ -1,6 +1,6 @@
 package dev.cohort.examples.counter;
 
-import dev.cohort.state.store.LocalPostgres;
+import dev.cohort.testkit.LocalPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.cohort.examples.counter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cohort.state.store.LocalPostgres;
+import dev.cohort.testkit.LocalPostgres;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
