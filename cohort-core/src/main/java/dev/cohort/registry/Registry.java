@@ -53,13 +53,39 @@ public final class Registry implements NameResolver {
     private final ConcurrentHashMap<Object, Entry[]> byKey = new ConcurrentHashMap<>();
     /** pid -> keys it holds, for cleanup. */
     private final ConcurrentHashMap<Pid, Set<Object>> byPid = new ConcurrentHashMap<>();
-    private final Pid janitor;
+    /**
+     * The process that purges a holder's keys when it ends. It heals itself: a janitor found dead
+     * (killed from an observer, say) is replaced at the next registration, and the new one watches
+     * every holder again; holders that ended meanwhile are purged then (reads skip them before).
+     */
+    private volatile Pid janitor;
 
     private Registry(Node node, String name, Keys kind) {
         this.node = node;
         this.name = name;
         this.kind = kind;
         this.janitor = node.spawn(this::cleanUp);
+    }
+
+    /** The janitor now (for tests). */
+    Pid janitorPid() { return janitor; }
+
+    /** How many holders the registry tracks, ended ones not yet purged included (for tests). */
+    int holdersTracked() { return byPid.size(); }
+
+    private Pid janitor() {
+        Pid j = janitor;
+        if (node.isAlive(j)) return j;
+        synchronized (this) {
+            if (node.isAlive(janitor)) return janitor;
+            Pid replacement = node.spawn(this::cleanUp);
+            for (Pid holder : byPid.keySet()) {
+                if (node.isAlive(holder)) node.send(replacement, new Watch(holder));
+                else purge(holder);
+            }
+            janitor = replacement;
+            return replacement;
+        }
     }
 
     /** Starts a registry of unique keys on {@code node}. */
@@ -99,10 +125,15 @@ public final class Registry implements NameResolver {
         Entry entry = new Entry(key, pid, value);
         Pid[] conflict = {null};
         // Track the pid before the entry is visible, so cleanup always finds it.
-        Set<Object> keys = byPid.computeIfAbsent(pid, p -> {
-            node.send(janitor, new Watch(p));
-            return ConcurrentHashMap.newKeySet();
-        });
+        Set<Object> keys = byPid.get(pid);
+        if (keys == null) {
+            Set<Object> fresh = ConcurrentHashMap.newKeySet();
+            keys = byPid.putIfAbsent(pid, fresh);
+            if (keys == null) {
+                keys = fresh;
+                node.send(janitor(), new Watch(pid)); // outside the map's lock: a new janitor walks the map
+            }
+        }
         keys.add(key);
         byKey.compute(key, (k, old) -> {
             Entry[] live = alive(old);

@@ -64,6 +64,20 @@ class RegistryTest {
     }
 
     @Test
+    void aKilledJanitorIsReplacedAndHoldersThatEndAreStillPurged() throws Exception {
+        Registry r = Registry.unique(node, "heroes");
+        Pid bruce = registered(r, "batman", null);
+        Pid first = r.janitorPid();
+        node.exit(first, ExitReason.KILL);
+        await().until(() -> !node.isAlive(first));
+        Pid dick = registered(r, "robin", null); // the next registration finds the janitor dead
+        assertThat(r.janitorPid()).isNotEqualTo(first).satisfies(j -> assertThat(node.isAlive(j)).isTrue());
+        node.send(bruce, "stop");
+        node.send(dick, "stop");
+        await().until(() -> r.holdersTracked() == 0 && r.select(e -> true).isEmpty());
+    }
+
+    @Test
     void duplicateKeysDispatchToEveryProcess() throws Exception {
         Registry r = Registry.duplicate(node, "topics");
         int n = 5;
