@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The process behind {@link DynamicSupervisor}. */
-final class DynamicSupervisorServer implements GenServer<DynamicSupervisorServer> {
+final class DynamicSupervisorServer implements dev.cohort.server.TolerantServer<DynamicSupervisorServer> {
     private static final Logger log = LoggerFactory.getLogger(DynamicSupervisor.class);
 
     enum Request { WHICH_CHILDREN, COUNT_CHILDREN }

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The process behind {@link Supervisor}. Its state is the ordered child list. */
-final class SupervisorServer implements GenServer<SupervisorServer> {
+final class SupervisorServer implements dev.cohort.server.TolerantServer<SupervisorServer> {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
     enum Request { WHICH_CHILDREN, COUNT_CHILDREN }

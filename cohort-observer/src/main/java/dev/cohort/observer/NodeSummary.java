@@ -16,7 +16,7 @@ import java.time.Duration;
  * an observer has no such process; its row shows only up or down. It also receives the other
  * observers' reports for this node's {@link UpdateProbe}.
  */
-final class NodeSummary implements GenServer<Void> {
+final class NodeSummary implements dev.cohort.server.TolerantServer<Void> {
     static final String NAME = "cohort.observer";
     private final ClusterNode cluster;
     private final UpdateProbe probe;

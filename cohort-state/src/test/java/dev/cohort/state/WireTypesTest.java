@@ -6,6 +6,7 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.Ports;
 import dev.cohort.cluster.discovery.Discovery;
 import dev.cohort.cluster.wire.ForySerializer;
+import dev.cohort.cluster.wire.RemoteException;
 import dev.cohort.process.Down;
 import dev.cohort.process.ExitReason;
 import dev.cohort.process.Pid;
@@ -66,7 +67,8 @@ class WireTypesTest {
             for (Object sample : samples) {
                 Object back = a.node().call(echo, sample, WAIT);
                 // a record holding a byte[] is equal only to itself: compare its parts
-                if (holdsArray(sample)) assertThat(back).as("%s sent and answered back", sample.getClass().getName()).usingRecursiveComparison().isEqualTo(sample);
+                if (sample instanceof RemoteException re) assertThat(back).isInstanceOfSatisfying(RemoteException.class, x -> sameError(x, re));
+                else if (holdsArray(sample)) assertThat(back).as("%s sent and answered back", sample.getClass().getName()).usingRecursiveComparison().isEqualTo(sample);
                 else assertThat(back).as("%s sent to another node and answered back", sample.getClass().getName()).isEqualTo(sample);
 
                 // the same value as the detail of an exit reason, seen by a monitor on the other node
@@ -83,10 +85,43 @@ class WireTypesTest {
                 assertThat(down.get(WAIT.toSeconds(), TimeUnit.SECONDS).reason())
                         .as("a remote monitor's reason carrying a %s", sample.getClass().getName())
                         .satisfies(r -> {
-                            if (holdsArray(sample)) assertThat(((ExitReason.Shutdown) r).detail()).usingRecursiveComparison().isEqualTo(sample);
+                            if (sample instanceof RemoteException re) assertThat(((ExitReason.Shutdown) r).detail())
+                                    .isInstanceOfSatisfying(RemoteException.class, x -> sameError(x, re));
+                            else if (holdsArray(sample)) assertThat(((ExitReason.Shutdown) r).detail()).usingRecursiveComparison().isEqualTo(sample);
                             else assertThat(r).isEqualTo(new ExitReason.Shutdown(sample));
                         });
             }
+        }
+    }
+
+    private static void sameError(RemoteException got, RemoteException sent) {
+        assertThat(got.className()).isEqualTo(sent.className());
+        assertThat(got.originalMessage()).isEqualTo(sent.originalMessage());
+    }
+
+    /**
+     * An exception a server replies (Cohort's servers answer an unknown request with one) reaches
+     * a caller on another node as a {@link RemoteException} naming its class and message, at
+     * once: exceptions themselves do not serialize, and the caller used to wait out its timeout.
+     */
+    @Test
+    void anExceptionAServerRepliesReachesTheRemoteCallerAsARemoteException() throws Exception {
+        int pa = Ports.free(), pb = Ports.free();
+        List<InetSocketAddress> seeds = List.of(new InetSocketAddress("127.0.0.1", pa), new InetSocketAddress("127.0.0.1", pb));
+        try (ClusterNode a = node("a@127.0.0.1", pa, seeds); ClusterNode b = node("b@127.0.0.1", pb, seeds)) {
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> a.isConnected("b@127.0.0.1") && b.isConnected("a@127.0.0.1"));
+            Pid server = b.node().spawn(self -> {
+                for (;;) {
+                    if (self.receive() instanceof dev.cohort.process.Call c) c.from().reply(new IllegalArgumentException("unknown request " + c.request()));
+                }
+            });
+            long t0 = System.nanoTime();
+            Object answer = a.node().call(server, "what", WAIT);
+            assertThat(answer).isInstanceOfSatisfying(RemoteException.class, e -> {
+                assertThat(e.className()).isEqualTo(IllegalArgumentException.class.getName());
+                assertThat(e.originalMessage()).isEqualTo("unknown request what");
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("answered, not waited out").isLessThan(WAIT);
         }
     }
 
@@ -113,6 +148,7 @@ class WireTypesTest {
         if (t.isEnum()) return t.getEnumConstants()[0];
         if (t == Pid.class) return pid;
         if (t == Ref.class) return new Ref(pid.node(), pid.creation(), 7);
+        if (t == RemoteException.class) return new RemoteException("java.lang.IllegalStateException", "sample");
         if (!t.isRecord()) throw new AssertionError("no sample for " + t + ": teach this test");
         RecordComponent[] parts = t.getRecordComponents();
         Class<?>[] types = new Class<?>[parts.length];

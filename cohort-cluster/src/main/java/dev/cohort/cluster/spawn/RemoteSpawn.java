@@ -99,7 +99,7 @@ public final class RemoteSpawn {
     }
 
     /** Answers spawn requests on its node. */
-    private final class Server implements GenServer<Void> {
+    private final class Server implements dev.cohort.server.TolerantServer<Void> {
         private Node node;
 
         @Override

@@ -3,7 +3,7 @@ package dev.cohort.cluster.wire;
 import dev.cohort.wire.WireTypes;
 import java.util.List;
 
-/** cohort-cluster's wire types (ids 1100..): global-name conflicts and remote spawn. Found through {@link java.util.ServiceLoader}. */
+/** cohort-cluster's wire types (ids 1100..): global-name conflicts, remote spawn, and the stand-in for an exception a server replied. Found through {@link java.util.ServiceLoader}. */
 public final class ClusterWireTypes implements WireTypes {
     @Override public String module() { return "cohort-cluster"; }
 
@@ -11,6 +11,6 @@ public final class ClusterWireTypes implements WireTypes {
 
     @Override public List<Class<?>> types() {
         return List.of(dev.cohort.cluster.global.NameConflict.class, dev.cohort.cluster.spawn.SpawnRequest.class,
-                dev.cohort.cluster.spawn.SpawnRefused.class);
+                dev.cohort.cluster.spawn.SpawnRefused.class, RemoteException.class);
     }
 }

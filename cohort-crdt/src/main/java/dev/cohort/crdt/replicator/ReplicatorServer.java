@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * with each neighbour (one sync in flight per neighbour), retires the replica ids of departed
  * node incarnations, and saves the state to the {@link ReplicaStore}, if any.
  */
-final class ReplicatorServer<K, V> implements GenServer<Void> {
+final class ReplicatorServer<K, V> implements dev.cohort.server.TolerantServer<Void> {
     private static final Logger log = LoggerFactory.getLogger(ReplicatorServer.class);
     private static final Object TICK = "tick", FLUSH = "flush";
     /** A sync unanswered for this many sync intervals is given up (its steps were lost). */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * registrations to the replicated map, watches the local processes that hold keys (an exit
  * unregisters them), removes the keys of nodes that leave, and settles conflicts that reach it.
  */
-final class RegistryServer implements GenServer<Void> {
+final class RegistryServer implements dev.cohort.server.TolerantServer<Void> {
     private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
 
     record Register(Object key, Pid pid, Object value) {}

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Stopping a child (terminate, hand-over, lost conflict) honours its shutdown: an exit
  * signal {@code shutdown}, then, after the timeout, {@code kill}. The server blocks meanwhile.
  */
-final class SupervisorServer implements GenServer<Void> {
+final class SupervisorServer implements dev.cohort.server.TolerantServer<Void> {
     private static final Logger log = LoggerFactory.getLogger(SupervisorServer.class);
     static final Duration TICK = Duration.ofSeconds(1);
     /** Longest wait for a child whose shutdown is infinity, so that nothing blocks forever. */

@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * {@code RESUME} ({@code OK}), {@code WORKED} ({@code WORKED acked failed lastAcked failedIndices|-}:
  * writes acknowledged and failed so far), {@code MISSING prefix last failed|-} (the indices up to
  * {@code last}, except the failed ones, whose key is absent here: {@code MISSING prefix [..]}),
- * {@code HAS key} ({@code HAS key true|false}), {@code KV} ({@code KV size root}).
+ * {@code HAS key} ({@code HAS key true|false}), {@code KV} ({@code KV size root}), {@code REPLICA}
+ * ({@code REPLICA id}: the replica id of {@code kv} here), {@code HEAP} ({@code HEAP usedMB peakMB}:
+ * the heap in use now and the sum of the heap pools' peaks since the JVM started).
  */
 final class SystemCommands {
     private final ClusterNode cluster;
@@ -103,6 +105,16 @@ final class SystemCommands {
             case "KV" -> {
                 ReplicatedMap.Stats st = kv.stats();
                 out.accept("KV " + st.size() + " " + st.merkleRoot());
+            }
+            case "REPLICA" -> out.accept("REPLICA " + kv.stats().replicaId());
+            case "HEAP" -> {
+                long used = 0, peak = 0;
+                for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() != java.lang.management.MemoryType.HEAP) continue;
+                    used += pool.getUsage().getUsed();
+                    peak += pool.getPeakUsage().getUsed();
+                }
+                out.accept("HEAP " + (used >> 20) + " " + (peak >> 20));
             }
             default -> { return false; }
         }

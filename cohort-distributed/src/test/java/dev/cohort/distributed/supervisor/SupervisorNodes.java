@@ -57,6 +57,9 @@ final class SupervisorNodes implements AutoCloseable {
 
     String name(int i) { return names[i]; }
 
+    /** Node {@code i}'s cluster port on 127.0.0.1. */
+    int port(int i) { return ports[i]; }
+
     /** Waits until every running node lists exactly {@code count} alive members. */
     void awaitMembers(int count) {
         Map<String, String> last = new java.util.TreeMap<>();

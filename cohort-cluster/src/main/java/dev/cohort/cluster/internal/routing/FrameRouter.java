@@ -5,6 +5,7 @@ import dev.cohort.cluster.TrafficCount;
 import dev.cohort.cluster.wire.Frame;
 import dev.cohort.cluster.wire.FrameCodec;
 import dev.cohort.cluster.wire.FrameException;
+import dev.cohort.cluster.wire.RemoteException;
 import dev.cohort.cluster.wire.Serializer;
 import dev.cohort.process.Call;
 import dev.cohort.process.Cast;
@@ -81,7 +82,7 @@ public final class FrameRouter implements RemoteNodes, dev.cohort.cluster.global
                     Map<Ref, Pid> w = watchedHere.get(to.node());
                     Pid server = w == null ? null : w.remove(r.ref());
                     if (server != null) signals.demonitor(server, r.ref());
-                    yield new Frame.Reply(to, r.ref(), serializer.serialize(r.value()));
+                    yield new Frame.Reply(to, r.ref(), serializer.serialize(sendable(r.value())));
                 }
                 case Call c -> new Frame.Call(to, c.from().caller(), c.from().ref(), serializer.serialize(c.request()));
                 case Cast c -> new Frame.Cast(to, serializer.serialize(c.request()));
@@ -97,6 +98,16 @@ public final class FrameRouter implements RemoteNodes, dev.cohort.cluster.global
             return;
         }
         transmit(to.node(), f);
+    }
+
+    /**
+     * A reply as it can travel: an exception (a server's error reply) goes as a
+     * {@link RemoteException} holding its class name and message, since exceptions themselves do
+     * not serialize (their cause points at themselves); anything else as it is.
+     */
+    static Object sendable(Object reply) {
+        if (reply instanceof RemoteException || !(reply instanceof Throwable t)) return reply;
+        return new RemoteException(t.getClass().getName(), t.getMessage());
     }
 
     @Override
