@@ -21,6 +21,7 @@ public final class Bench {
             case "handoff" -> HandoffScenarios.run(rest);
             case "transport" -> TransportScenarios.run(rest);
             case "backpressure" -> BackPressureScenario.run(rest);
+            case "hostile" -> HostileScenario.run(rest);
             case "cluster" -> {
                 System.setProperty("jdk.virtualThreadScheduler.parallelism", CrdtScenarios.CARRIERS); // as for crdt, below
                 ClusterScenarios.run(rest);
@@ -34,7 +35,7 @@ public final class Bench {
                 CrdtScenarios.run(rest);
             }
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "' (known: local, observer, transport, backpressure, crdt, cluster, handoff, jmh)");
+                System.err.println("unknown benchmark '" + args[0] + "' (known: local, observer, transport, backpressure, hostile, crdt, cluster, handoff, jmh)");
                 System.exit(2);
             }
         }
