@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -207,28 +205,8 @@ public class HostileMemberTest {
             assertThat(Long.parseLong(paused[2])).as("writes acknowledged on " + n.name).isGreaterThan(20);
             worked.add(n.ask("WORKED", "WORKED ", WAIT).split(" "));
         }
-        for (NodeProcess r : nodes.all) {
-            for (int w = 0; w < 3; w++) {
-                String[] wk = worked.get(w);
-                assertThat(Long.parseLong(wk[2])).as("writes that failed on node " + w).isZero();
-                String cmd = "MISSING w" + w + " " + wk[3] + " " + wk[4];
-                java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>();
-                try {
-                    await().atMost(WAIT).until(() -> { last.set(r.ask(cmd, "MISSING w", WAIT)); return last.get().endsWith("[]"); });
-                } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    throw new AssertionError(r.name + " misses acknowledged writes: " + last.get(), e);
-                }
-            }
-        }
-        Set<String> contents = new TreeSet<>();
-        try {
-            await().atMost(WAIT).until(() -> {
-                contents.clear();
-                for (NodeProcess n : nodes.all) contents.add(n.ask("KV", "KV ", WAIT));
-                return contents.size() == 1;
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("the replicas of kv did not agree: " + contents, e);
-        }
+        for (int w = 0; w < worked.size(); w++) assertThat(Long.parseLong(worked.get(w)[2])).as("writes that failed on node %d", w).isZero();
+        nodes.awaitAcknowledgedWritesEverywhere(worked);
+        nodes.awaitSameKv();
     }
 }

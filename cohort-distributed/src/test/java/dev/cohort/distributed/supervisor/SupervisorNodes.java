@@ -140,4 +140,37 @@ final class SupervisorNodes implements AutoCloseable {
     public void close() {
         all.forEach(p -> { if (p != null) p.close(); });
     }
+
+    /** Waits until the replicas of {@code kv} on every node hold the same content (size and Merkle root). */
+    void awaitSameKv() {
+        java.util.Set<String> contents = new java.util.TreeSet<>();
+        try {
+            await().atMost(WAIT).until(() -> {
+                contents.clear();
+                for (NodeProcess n : all) contents.add(n.ask("KV", "KV ", WAIT));
+                return contents.size() == 1;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the replicas of kv did not agree: " + contents, e);
+        }
+    }
+
+    /**
+     * Waits until every node holds every write each node's workload had acknowledged ({@code worked}:
+     * each node's {@code WORKED} answer, split), but for those that failed.
+     */
+    void awaitAcknowledgedWritesEverywhere(List<String[]> worked) {
+        for (NodeProcess r : all) {
+            for (int w = 0; w < worked.size(); w++) {
+                String[] wk = worked.get(w);
+                String cmd = "MISSING w" + w + " " + wk[3] + " " + wk[4];
+                AtomicReference<String> last = new AtomicReference<>();
+                try {
+                    await().atMost(WAIT).until(() -> { last.set(r.ask(cmd, "MISSING w", WAIT)); return last.get().endsWith("[]"); });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(r.name + " misses acknowledged writes: " + last.get(), e);
+                }
+            }
+        }
+    }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,7 +95,7 @@ class SystemTreeProcessTest {
                     boolean kvHere = name.contains(".kv");
                     if (kvHere) {
                         for (NodeProcess w : nodes.all) w.ask("PAUSE", "PAUSED ", WAIT);
-                        awaitSameKv(nodes);
+                        nodes.awaitSameKv();
                     }
                     Duration took = killAndAwaitRestart(n, name);
                     if (took.compareTo(slowest) > 0) slowest = took;
@@ -128,39 +127,13 @@ class SystemTreeProcessTest {
                 assertThat(Long.parseLong(paused[2])).as("writes acknowledged on node " + i).isGreaterThan(20);
                 worked.add(nodes.get(i).ask("WORKED", "WORKED ", WAIT).split(" "));
             }
-            for (int reader = 0; reader < 3; reader++) {
-                NodeProcess r = nodes.get(reader);
-                for (int w = 0; w < 3; w++) {
-                    String[] wk = worked.get(w);
-                    String cmd = "MISSING w" + w + " " + wk[3] + " " + wk[4];
-                    java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>();
-                    try {
-                        await().atMost(WAIT).until(() -> { last.set(r.ask(cmd, "MISSING w", WAIT)); return last.get().endsWith("[]"); });
-                    } catch (org.awaitility.core.ConditionTimeoutException e) {
-                        throw new AssertionError(r.name + " misses acknowledged writes: " + last.get(), e);
-                    }
-                }
-            }
-            awaitSameKv(nodes);
+            nodes.awaitAcknowledgedWritesEverywhere(worked);
+            nodes.awaitSameKv();
             for (int i = 0; i < 3; i++) {
                 assertThat(nodes.get(i).ask("GAVEUP", "GAVEUP ", WAIT)).as("no service gave up on node " + i).isEqualTo("GAVEUP {}");
                 assertThat(nodes.get(i).ask("SYSTEM", "SYSTEM ", WAIT)).contains("running=true").doesNotContain("=false");
             }
             System.out.println("system-tree: " + SYSTEM.size() * 3 + " kills, slowest restart " + slowest.toMillis() + " ms");
-        }
-    }
-
-    /** Waits until the three replicas of {@code kv} hold the same content (size and Merkle root). */
-    private static void awaitSameKv(SupervisorNodes nodes) {
-        Set<String> contents = new TreeSet<>();
-        try {
-            await().atMost(WAIT).until(() -> {
-                contents.clear();
-                for (NodeProcess n : nodes.all) contents.add(n.ask("KV", "KV ", WAIT));
-                return contents.size() == 1;
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("the replicas of kv did not agree: " + contents, e);
         }
     }
 
