@@ -8,7 +8,7 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.wire.ForySerializer;
 import dev.cohort.crdt.AWLWWMap;
 import dev.cohort.crdt.AWLWWMapReplica;
-import dev.cohort.crdt.HybridLogicalClock;
+import dev.cohort.time.HybridLogicalClock;
 import dev.cohort.crdt.replicator.CrdtNodeMain;
 import dev.cohort.crdt.replicator.ReplicatedMap;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.cohort.crdt;
 
+import dev.cohort.time.Timestamp;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.cohort.crdt;
 
+import dev.cohort.time.Timestamp;
+
 import dev.cohort.wire.WireTypes;
 import java.util.List;
 

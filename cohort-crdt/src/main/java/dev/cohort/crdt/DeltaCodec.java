@@ -1,5 +1,9 @@
 package dev.cohort.crdt;
 
+import dev.cohort.time.Timestamp;
+
+import dev.cohort.time.HybridLogicalClock;
+
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

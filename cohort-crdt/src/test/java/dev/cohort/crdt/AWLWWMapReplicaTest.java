@@ -1,5 +1,7 @@
 package dev.cohort.crdt;
 
+import dev.cohort.time.HybridLogicalClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

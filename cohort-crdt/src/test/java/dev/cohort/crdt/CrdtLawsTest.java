@@ -1,5 +1,7 @@
 package dev.cohort.crdt;
 
+import dev.cohort.time.Timestamp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
 package dev.cohort.crdt;
 
+import dev.cohort.time.Timestamp;
+
+import dev.cohort.time.HybridLogicalClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

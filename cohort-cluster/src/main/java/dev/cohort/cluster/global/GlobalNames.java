@@ -62,7 +62,7 @@ public final class GlobalNames implements NameResolver {
     private static final Logger log = LoggerFactory.getLogger(GlobalNames.class);
 
     private record Holder(Pid pid, long stamp) {
-        /** The deterministic order of registrations: earlier time, then node name, then pid id. */
+        /** The deterministic order of registrations: earlier stamp, then node name, then pid id. */
         boolean before(Holder o) {
             if (stamp != o.stamp) return stamp < o.stamp;
             int byNode = pid.node().compareTo(o.pid.node());
@@ -79,6 +79,15 @@ public final class GlobalNames implements NameResolver {
     private final Network router;
     private final Duration timeout;
     private final java.time.InstantSource wallClock;
+    /**
+     * Stamps the grants of this node as coordinator, and observes the stamps of every grant it
+     * merges: a grant made after seeing another is stamped later than it, whatever the two
+     * machines' clocks say, and a stamp more than the clock's maximum offset ahead of this node's
+     * wall clock is merged but not observed (a node whose clock runs fast cannot drag the others'
+     * along). Stamps travel packed in one long: {@link #pack}.
+     */
+    private final dev.cohort.time.HybridLogicalClock clock;
+    private final java.util.concurrent.atomic.AtomicLong unobserved = new java.util.concurrent.atomic.AtomicLong();
     /** The table, identical on every node once the multicasts have arrived. Changed only under {@code this}. */
     private final Map<String, Holder> names = new ConcurrentHashMap<>();
     /** Claims of this node waiting for the coordinator's answer. */
@@ -129,6 +138,7 @@ public final class GlobalNames implements NameResolver {
     /** As {@link #GlobalNames(Network, Duration)}, with the wall clock that stamps registrations. */
     public GlobalNames(Network router, Duration timeout, java.time.InstantSource wallClock) {
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.clock = new dev.cohort.time.HybridLogicalClock(router.node().name(), wallClock::millis);
         this.router = Objects.requireNonNull(router, "router");
         this.node = router.node();
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -166,7 +176,7 @@ public final class GlobalNames implements NameResolver {
             router.sendGlobal(router.coordinator(), new Frame.GlobalRelease(name, previous.pid()));
         }
         long request = requests.incrementAndGet();
-        Frame.GlobalClaim claim = new Frame.GlobalClaim(request, name, pid, wallClock.millis());
+        Frame.GlobalClaim claim = new Frame.GlobalClaim(request, name, pid, pack(clock.now())); // the coordinator restamps it
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         pendingClaims.put(request, new Pending(claim, answer));
         router.sendGlobal(router.coordinator(), claim);
@@ -348,7 +358,7 @@ public final class GlobalNames implements NameResolver {
         }
         // the coordinator stamps what it grants with its own clock: a claimant's stamp decides nothing
         Frame.GlobalClaim granted = h != null ? new Frame.GlobalClaim(c.request(), c.name(), c.pid(), h.stamp())
-                : new Frame.GlobalClaim(c.request(), c.name(), c.pid(), wallClock.millis());
+                : new Frame.GlobalClaim(c.request(), c.name(), c.pid(), pack(clock.now()));
         merge(granted); // the coordinator's table changes now, before the next claim is decided
         router.broadcast(new Frame.GlobalAnnounce(List.of(granted)));
     }
@@ -371,6 +381,18 @@ public final class GlobalNames implements NameResolver {
 
     /** A holder meets this node's table: add it, or resolve a conflict by the rule. */
     private void merge(Frame.GlobalClaim c) {
+        dev.cohort.time.Timestamp stamp = unpack(c.stamp(), c.pid().node());
+        if (stamp == null) {
+            log.warn("{}: dropped the grant of {} to {}: its stamp {} is not one a clock makes", node.name(), c.name(), c.pid(), c.stamp());
+            return;
+        }
+        if (!clock.observe(stamp)) {
+            long n = unobserved.incrementAndGet();
+            if (n == 1 || n % 1024 == 0) {
+                log.warn("{}: the grant of {} to {} is stamped {} ms ahead of this node's clock (the maximum offset is {} ms): kept, its stamp not observed ({} so far)",
+                        node.name(), c.name(), c.pid(), stamp.millis() - wallClock.millis(), clock.maxOffset().toMillis(), n);
+            }
+        }
         Holder incoming = new Holder(c.pid(), c.stamp());
         Holder h = names.get(c.name());
         if (h == null || h.pid().equals(c.pid())) {
@@ -387,6 +409,28 @@ public final class GlobalNames implements NameResolver {
             log.warn("{}: global name {} was held on both sides of a partition; {} keeps it, {} exits", node.name(), c.name(), winner.pid(), loser.pid());
             node.exit(loser.pid(), ExitReason.of(new NameConflict(c.name(), winner.pid())));
         }
+    }
+
+    /** A reading of this node's hybrid clock (for tests: it moves the clock on). */
+    dev.cohort.time.Timestamp clockNow() { return clock.now(); }
+
+    /** The largest millisecond a packed stamp holds: 2^47 - 1 (the year 6429). */
+    static final long MAX_PACKED_MILLIS = (1L << 47) - 1;
+
+    /**
+     * A hybrid-clock reading as one long that orders as the reading does: the millisecond in the
+     * upper 48 bits (at most {@link #MAX_PACKED_MILLIS}: the sign bit stays clear), the counter in
+     * the lower 16 (saturated at 65,535: two readings that far into one millisecond tie, and ties
+     * are broken by node name and pid, so the order stays total).
+     */
+    static long pack(dev.cohort.time.Timestamp t) {
+        return (Math.min(t.millis(), MAX_PACKED_MILLIS) << 16) | Math.min(t.counter(), 0xFFFF);
+    }
+
+    /** The reading a packed stamp holds, of {@code node}'s clock; null for a negative one (no clock makes it). */
+    static dev.cohort.time.Timestamp unpack(long stamp, String node) {
+        if (stamp < 0) return null;
+        return new dev.cohort.time.Timestamp(stamp >>> 16, stamp & 0xFFFF, node);
     }
 
     /** {@code c} holds its name in this node's table: answer its waiting caller, or release it if the caller gave up. */

@@ -174,6 +174,87 @@ class GlobalNamesTest {
         assertThat(node(1).isAlive(early)).isTrue();
     }
 
+    private void partition(String away) {
+        net.lose(away);
+        for (String n : NAMES) {
+            if (n.equals(away)) continue;
+            global.get(n).nodeDown(away);
+            global.get(away).nodeDown(n);
+        }
+    }
+
+    private void heal(String away) {
+        net.heal(away);
+        for (String n : NAMES) {
+            if (n.equals(away)) continue;
+            global.get(n).nodeUp(away);
+            global.get(away).nodeUp(n);
+        }
+    }
+
+    /**
+     * Grants are stamped by the coordinator's hybrid logical clock, which observes every stamp it
+     * merges: a node whose wall clock runs behind stamps its next grant later than a grant it has
+     * seen, not earlier.
+     */
+    @Test
+    void aNodeThatSawAGrantStampsItsOwnLaterThoughItsWallClockRunsBehind() {
+        String capitol = NAMES.get(2);
+        partition(capitol);
+        clocks.get(NAMES.get(0)).set(9_000); // gotham coordinates the side without capitol
+        assertThat(global(1).register("x", idle(node(1)))).isTrue();
+        clocks.get(capitol).set(8_700); // 300 ms behind: within the maximum offset
+        heal(capitol);
+        await().atMost(Duration.ofSeconds(10)).until(() -> global(2).whereis("x") != null);
+        dev.cohort.time.Timestamp now = global(2).clockNow();
+        assertThat(now.millis()).as("capitol's clock after it saw a grant stamped at 9,000").isGreaterThanOrEqualTo(9_000);
+    }
+
+    /** A grant stamped far ahead (a clock an hour fast) is kept, but its stamp drags no other clock along. */
+    @Test
+    void aGrantStampedFarAheadIsKeptButNotObserved() {
+        String capitol = NAMES.get(2);
+        partition(capitol);
+        clocks.get(capitol).set(1_000 + 3_600_000);
+        Pid far = idle(node(2));
+        assertThat(global(2).register("far", far)).isTrue();
+        heal(capitol);
+        await().atMost(Duration.ofSeconds(10)).until(() -> far.equals(global(0).whereis("far")) && far.equals(global(1).whereis("far")));
+        assertThat(global(0).clockNow().millis()).as("gotham's clock").isLessThan(2_000);
+        assertThat(global(1).clockNow().millis()).as("metropolis's clock").isLessThan(2_000);
+    }
+
+    /** A negative stamp is one no clock makes: the announce's grant is dropped, the node goes on. */
+    @Test
+    void aGrantWithANegativeStampIsDropped() {
+        Pid p = idle(node(1));
+        for (long stamp : new long[] {-1, Long.MIN_VALUE}) {
+            byte[] frame = new dev.cohort.cluster.wire.FrameCodec(ForySerializer.builder().build())
+                    .encode(new dev.cohort.cluster.wire.Frame.GlobalAnnounce(List.of(new dev.cohort.cluster.wire.Frame.GlobalClaim(0, "neg", p, stamp))));
+            net.inject(NAMES.get(0), NAMES.get(1), frame);
+        }
+        assertThat(global(0).whereis("neg")).isNull();
+        Pid q = idle(node(0));
+        assertThat(global(0).register("after", q)).isTrue();
+    }
+
+    /** Packed stamps order as the readings do (the counter saturates at 65,535: those tie). */
+    @Test
+    void packedStampsOrderAsTheReadingsDo() {
+        java.util.Random rnd = new java.util.Random(20261206L);
+        long[] millis = {0, 1, 1_000, System.currentTimeMillis(), GlobalNames.MAX_PACKED_MILLIS - 1, GlobalNames.MAX_PACKED_MILLIS};
+        long[] counters = {0, 1, 2, 65_534, 65_535};
+        for (int i = 0; i < 10_000; i++) {
+            dev.cohort.time.Timestamp a = new dev.cohort.time.Timestamp(millis[rnd.nextInt(millis.length)], counters[rnd.nextInt(counters.length)], "a");
+            dev.cohort.time.Timestamp b = new dev.cohort.time.Timestamp(millis[rnd.nextInt(millis.length)], counters[rnd.nextInt(counters.length)], "a");
+            long pa = GlobalNames.pack(a), pb = GlobalNames.pack(b);
+            assertThat(pa).isNotNegative();
+            assertThat(Long.signum(Long.compare(pa, pb))).as("%s vs %s", a, b).isEqualTo(Long.signum(a.compareTo(b)));
+            assertThat(GlobalNames.unpack(pa, "a")).isEqualTo(a);
+        }
+        assertThat(GlobalNames.pack(new dev.cohort.time.Timestamp(5, 70_000, "a"))).isEqualTo(GlobalNames.pack(new dev.cohort.time.Timestamp(5, 65_535, "a")));
+    }
+
     @Test
     void aServerStartedUnderAGlobalNameIsCalledFromAnyNode() {
         GenServer.start(node(2), new GenServer<Integer>() {

@@ -6,7 +6,7 @@ import dev.cohort.crdt.AWLWWMapReplica;
 import dev.cohort.crdt.AntiEntropy;
 import dev.cohort.crdt.DeltaCodec;
 import dev.cohort.crdt.Dot;
-import dev.cohort.crdt.HybridLogicalClock;
+import dev.cohort.time.HybridLogicalClock;
 import dev.cohort.crdt.SyncCodec;
 import dev.cohort.crdt.SyncStep;
 import dev.cohort.process.Address;
@@ -416,7 +416,7 @@ final class ReplicatorServer<K, V> implements dev.cohort.server.TolerantServer<V
         if (claimed > 0 && !replica.hasSeen(new Dot(replicaId, claimed))) {
             throw new Refused("it claims write " + claimed + " of this replica, which has made " + replica.maxCounter(replicaId));
         }
-        Optional<dev.cohort.crdt.Timestamp> latest = delta.latestTimestamp();
+        Optional<dev.cohort.time.Timestamp> latest = delta.latestTimestamp();
         if (latest.isPresent() && !clock.observe(latest.get())) {
             throw new Refused("a write stamped " + (latest.get().millis() - System.currentTimeMillis())
                     + " ms ahead of this node's clock (the maximum offset is " + clock.maxOffset().toMillis() + " ms)");

@@ -4,7 +4,7 @@ import dev.cohort.cluster.ClusterNode;
 import dev.cohort.cluster.spawn.SpawnRequest;
 import dev.cohort.crdt.Dot;
 import dev.cohort.crdt.HostileDeltas;
-import dev.cohort.crdt.Timestamp;
+import dev.cohort.time.Timestamp;
 import dev.cohort.distributed.registry.RegistryRequest;
 import dev.cohort.process.Address;
 import dev.cohort.process.Cast;

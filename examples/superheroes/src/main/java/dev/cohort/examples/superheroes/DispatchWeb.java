@@ -1,6 +1,6 @@
 package dev.cohort.examples.superheroes;
 
-import dev.cohort.crdt.HybridLogicalClock;
+import dev.cohort.time.HybridLogicalClock;
 
 import dev.cohort.examples.superheroes.CityProtocol.Bomb;
 import dev.cohort.examples.superheroes.CityProtocol.CityStatus;

@@ -1,6 +1,6 @@
 package dev.cohort.examples.superheroes;
 
-import dev.cohort.crdt.Timestamp;
+import dev.cohort.time.Timestamp;
 
 import java.util.HashMap;
 import java.util.HashSet;

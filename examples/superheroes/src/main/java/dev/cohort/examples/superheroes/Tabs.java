@@ -1,6 +1,6 @@
 package dev.cohort.examples.superheroes;
 
-import dev.cohort.crdt.HybridLogicalClock;
+import dev.cohort.time.HybridLogicalClock;
 
 import dev.cohort.examples.superheroes.CityProtocol.Assign;
 import dev.cohort.examples.superheroes.CityProtocol.AssignResult;

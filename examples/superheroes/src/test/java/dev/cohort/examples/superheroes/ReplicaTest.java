@@ -1,7 +1,7 @@
 package dev.cohort.examples.superheroes;
 
-import dev.cohort.crdt.HybridLogicalClock;
-import dev.cohort.crdt.Timestamp;
+import dev.cohort.time.HybridLogicalClock;
+import dev.cohort.time.Timestamp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.cohort.crdt;
+package dev.cohort.time;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -58,7 +58,7 @@ public final class HybridLogicalClock {
         if (wall > millis) {
             millis = wall;
             counter = 0;
-        } else if (counter == Dot.MAX_COUNTER) {
+        } else if (counter == Timestamp.MAX_COUNTER) {
             if (millis == Timestamp.MAX_MILLIS) throw new IllegalStateException("the clock of " + replica + " has reached the year 9999");
             millis++;
             counter = 0;
