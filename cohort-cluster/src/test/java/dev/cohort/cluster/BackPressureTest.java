@@ -29,8 +29,11 @@ class BackPressureTest {
             long heapBefore = Long.parseLong(NodeMain.fields(before).get("heapUsed"));
 
             // a reading peer first: nothing is dropped
+            int start = a.lines().size();
             Map<String, String> healthy = NodeMain.fields(a.ask("STORM b@127.0.0.1 2 1024 8", "STORM ", LONG));
-            assertThat(Long.parseLong(healthy.get("dropped"))).as("frames dropped toward a peer that reads").isZero();
+            // a drop here has been seen once in a fresh-clone run (8 frames); what a saw of b then says why
+            assertThat(Long.parseLong(healthy.get("dropped"))).as("frames dropped toward a peer that reads; a printed meanwhile: %s",
+                    a.lines().subList(start, a.lines().size())).isZero();
             assertThat(Long.parseLong(healthy.get("sent"))).isPositive();
 
             b.signal("STOP");
