@@ -176,7 +176,8 @@ public final class GlobalNames implements NameResolver {
             router.sendGlobal(router.coordinator(), new Frame.GlobalRelease(name, previous.pid()));
         }
         long request = requests.incrementAndGet();
-        Frame.GlobalClaim claim = new Frame.GlobalClaim(request, name, pid, pack(clock.now())); // the coordinator restamps it
+        // no stamp: the coordinator stamps what it grants (reading this clock here would only move it on)
+        Frame.GlobalClaim claim = new Frame.GlobalClaim(request, name, pid, 0);
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         pendingClaims.put(request, new Pending(claim, answer));
         router.sendGlobal(router.coordinator(), claim);
